@@ -46,7 +46,12 @@ class HeaderShape:
         return "ios" if self.bracket else "android"
 
     def pattern(self) -> str:
-        """An RE2 pattern for this shape, capturing the fields and the rest of the line."""
+        """An RE2 pattern for this shape, capturing the fields and the author.
+
+        ``prefix`` is everything before the message's text (the header and ``Name: ``): its
+        length is all we need to cut the text out of the file without copying each line. The
+        author is whatever stands before the first ": " (or a ":" that ends the line).
+        """
         sep = regex.escape(self.date_separator)
         if self.bracket:
             opening, closing = r"\[[\x{200e}\x{feff}]*", r"\]"
@@ -59,11 +64,12 @@ class HeaderShape:
         else:
             delim = " "
         return literal(
-            _LEAD + opening + r"(?P<d1>\d{1,4})" + sep + r"(?P<d2>\d{1,4})" + sep
+            r"(?P<prefix>" + _LEAD + opening + r"(?P<d1>\d{1,4})" + sep + r"(?P<d2>\d{1,4})" + sep
             + r"(?P<d3>\d{1,4})\.?,?[ \x{a0}]*(?:klo )?"
             r"(?P<H>\d{1,2})[:.](?P<M>\d{2})(?:[:.](?P<S>\d{2}))?"
             r"(?:[ \x{a0}\x{202f}]*(?P<ampm>" + MARKER_PATTERN + r"))?"
-            + closing + delim + r"(?P<rest>.*)"
+            + closing + delim
+            + r"(?:(?P<author>[^\n:]*(?::[^ \n][^\n:]*)*):(?: |\n|$))?)"
         )
 
 
@@ -150,6 +156,9 @@ def decide_date_order(
     assumed = len(scored) > 1 and backwards(scored[1]) == backwards(best)
     # A shape found in no real export (2-digit year first) wins only on the evidence of time
     # running forward where the usual reading runs backwards.
+    if backwards(best) * 100 <= len(fields[0]):
+        days, valid = candidates[best]
+        return DateOrder(best, assumed=assumed), days, valid
     for order in _PREFERENCE:
         if order in fitting or not bool(candidates[order][1].all()):
             continue

@@ -239,10 +239,7 @@ def decode_chat_bytes(data: bytes, label: str, encoding: str | None = None) -> t
     utf16 = _utf16_without_bom(body)
     if utf16 is not None:
         return body.decode(utf16, errors="strict").encode("utf-8"), utf16
-    try:
-        body.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise _undecodable(body, exc, label, "UTF-8") from exc
+    _check_utf8(body, label)
     if b"\x00" in body:
         line = body.count(b"\n", 0, body.index(b"\x00")) + 1
         raise ChatguardError(
@@ -250,6 +247,25 @@ def decode_chat_bytes(data: bytes, label: str, encoding: str | None = None) -> t
             hint="give the exported chat (.txt or .zip)",
         )
     return body, used
+
+
+def _check_utf8(body: bytes, label: str) -> None:
+    """Validate UTF-8 without building a Python string (Arrow's SIMD check, no copy).
+
+    Only when it fails do we decode in Python, to name the line for the user.
+    """
+    import numpy as np
+    import pyarrow as pa
+
+    offsets = np.array([0, len(body)], dtype=np.int64)
+    whole = pa.LargeStringArray.from_buffers(1, pa.py_buffer(offsets), pa.py_buffer(body))
+    try:
+        whole.validate(full=True)
+    except pa.ArrowInvalid:
+        try:
+            body.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise _undecodable(body, exc, label, "UTF-8") from exc
 
 
 def _utf16_without_bom(body: bytes) -> str | None:

@@ -88,7 +88,11 @@ def parse_export(export: ExportText, *, date_order: str | None = None) -> m.Pars
         )
     header_idx = matched_idx[ok]
     stamps = (days[ok] * 86_400 + seconds[ok]).astype("datetime64[s]")
-    rest = fields.field("rest").filter(pa.array(ok))
+    keep = pa.array(ok)
+    author = fields.field("author").filter(keep)
+    prefix_bytes = pc.binary_length(fields.field("prefix").filter(keep)).to_numpy()
+    del fields, found
+    text = _message_texts(export.data, lines, header_idx, prefix_bytes)
     fmt = m.ExportFormat(
         platform=shape.platform,
         date_order=order.order,
@@ -96,7 +100,7 @@ def parse_export(export: ExportText, *, date_order: str | None = None) -> m.Pars
         clock="12h" if twelve_hour else "24h",
         encoding=export.encoding,
     )
-    frame = _assemble(lines, header_idx, rest, stamps, export.group)
+    frame = _assemble(lines, header_idx, author, text, stamps, export.group)
     frame.insert(0, m.SOURCE, pd.Series(export.name, index=frame.index, dtype="string"))
     frame = frame[list(m.COLUMNS)]
     m.check_messages(frame)
@@ -114,27 +118,56 @@ def parse_export(export: ExportText, *, date_order: str | None = None) -> m.Pars
 
 
 def split_lines(data: bytes) -> pa.LargeStringArray:
-    """The physical lines of UTF-8 text as one Arrow array, without copying the text."""
-    data = data.replace(b"\r\n", b"\n")
-    if not data.endswith(b"\n"):
-        data += b"\n"
+    """The physical lines of UTF-8 text as one Arrow array, each with its newline, no copy.
+
+    Keeping the newline lets a message's lines be glued back together without copying each
+    line first; patterns stop at it on their own (RE2's ``.`` does not match a newline).
+    """
+    if b"\r\n" in data:
+        data = data.replace(b"\r\n", b"\n")
     buffer = np.frombuffer(data, dtype=np.uint8)
-    ends = np.flatnonzero(buffer == 10)
+    ends = np.flatnonzero(buffer == 10) + 1
+    if len(ends) == 0 or ends[-1] != len(data):
+        ends = np.append(ends, len(data))
     offsets = np.empty(len(ends) + 1, dtype=np.int64)
     offsets[0] = 0
-    offsets[1:] = ends + 1
-    with_newlines = pa.LargeStringArray.from_buffers(
-        len(ends), pa.py_buffer(offsets), pa.py_buffer(data)
-    )
-    return pc.utf8_rtrim(with_newlines, characters="\n")
+    offsets[1:] = ends
+    return pa.LargeStringArray.from_buffers(len(ends), pa.py_buffer(offsets), pa.py_buffer(data))
+
+
+def _message_texts(
+    data: bytes, lines: pa.Array, header_idx: np.ndarray, prefix_bytes: np.ndarray
+) -> pa.Array:
+    """Every message's text, cut out of the file in one pass.
+
+    A message runs from the end of its header (and ``Name: ``) to the start of the next
+    header. Rather than copying each line and joining them, we drop the header prefixes from
+    one copy of the file and describe the messages with offsets into it.
+    """
+    line_offsets = np.frombuffer(lines.buffers()[1], dtype=np.int64, count=len(lines) + 1)
+    starts = line_offsets[header_idx] + prefix_bytes
+    ends = np.append(line_offsets[header_idx[1:]], line_offsets[-1])
+    buffer = np.frombuffer(lines.buffers()[2], dtype=np.uint8, count=int(line_offsets[-1]))
+    edges = np.zeros(len(buffer) + 1, dtype=np.int8)
+    edges[starts] += 1
+    edges[ends] -= 1
+    keep = np.cumsum(edges[:-1], dtype=np.int8).view(bool)
+    del edges
+    kept = buffer[keep]
+    offsets = np.zeros(len(starts) + 1, dtype=np.int64)
+    np.cumsum(ends - starts, out=offsets[1:])
+    text = pa.LargeStringArray.from_buffers(len(starts), pa.py_buffer(offsets), pa.py_buffer(kept))
+    if bool(pc.any(pc.ends_with(text, "\n")).as_py()):
+        text = pc.utf8_rtrim(text, characters="\n")
+    return text
 
 
 def _sample(lines: pa.Array) -> list[str]:
-    head = lines.slice(0, _SAMPLE_HEAD).to_pylist()
+    head = [line.rstrip("\n") for line in lines.slice(0, _SAMPLE_HEAD).to_pylist()]
     if len(lines) <= _SAMPLE_HEAD:
         return head
     spread = np.linspace(_SAMPLE_HEAD, len(lines) - 1, _SAMPLE_SPREAD).astype(np.int64)
-    return head + lines.take(pa.array(spread)).to_pylist()
+    return head + [line.rstrip("\n") for line in lines.take(pa.array(spread)).to_pylist()]
 
 
 def _match_headers(lines: pa.Array, shape: HeaderShape) -> pa.StructArray:
@@ -160,72 +193,67 @@ def _alternation(patterns: tuple[str, ...]) -> str:
 _SYSTEM_EVENTS = _alternation(lang.SYSTEM_EVENTS)
 _UNTYPABLE = _alternation(lang.UNTYPABLE_EVENTS)
 _SYSTEM_PREFIX = _alternation(lang.SYSTEM_PREFIXES)
-_AUTHOR = r"^(?P<author>[^\n]*?):(?: |\n|$)(?P<body>(?s:.*))"
-_MARKED_BODY = "^[^\\n]*?: \u200e"
+_ATTACHMENT_ANY = _alternation(lang.ATTACHMENT_PATTERNS)
+_SPEAKER_PREFIX = r"^(?P<speaker>[^\n:]{1,30}): "
+_EMPTY = pa.scalar("", pa.large_string())
+_COLON = pa.scalar(": ", pa.large_string())
 
 
 def _assemble(
     lines: pa.Array,
     header_idx: np.ndarray,
-    rest: pa.Array,
+    author: pa.Array,
+    text: pa.Array,
     stamps: np.ndarray,
     group_hint: str | None,
 ) -> pd.DataFrame:
-    """Glue continuation lines to their header and split out author, kind and flags."""
-    n_lines = len(lines)
-    is_header = np.zeros(n_lines, dtype=bool)
-    is_header[header_idx] = True
-    content = pc.replace_with_mask(lines, pa.array(is_header), rest)
-    offsets = np.append(header_idx, n_lines).astype(np.int64)
-    grouped = pa.LargeListArray.from_arrays(pa.array(offsets), content)
-    full = pc.utf8_rtrim(pc.binary_join(grouped, pa.scalar("\n", pa.large_string())), characters="\n")
-    raw = lines.take(pa.array(header_idx))
+    """Decide author, kind and flags of every message."""
+    raw = pc.utf8_rtrim(lines.take(pa.array(header_idx)), characters="\n")
 
-    split = pc.extract_regex(full, _AUTHOR)
-    has_author = split.is_valid()
-    author = split.field("author")
-    body_marked = pc.if_else(has_author, split.field("body"), full)
-    marked = pc.match_substring_regex(full, _MARKED_BODY)
-
+    # The body of an iOS system line starts with U+200E; keep that fact before marks go.
+    marked = _bools(pc.starts_with(text, "\u200e"))
     author = _clean(author)
-    body = _clean(body_marked)
-    whole = _clean(full)
+    text = _clean(text)
+    has_author = pc.not_equal(author, _EMPTY)
+    author, text, has_author = _rejoin_colon_names(author, text, has_author)
 
-    # Decide which lines WhatsApp wrote itself.
-    no_author = pc.invert(has_author)
-    colon_inside_event = pc.and_kleene(
-        has_author, pc.match_substring_regex(author, _SYSTEM_PREFIX)
-    )
-    untypable = pc.and_kleene(has_author, pc.match_substring_regex(body, _UNTYPABLE))
-    event = pc.match_substring_regex(body, _SYSTEM_EVENTS)
-    marked_event = pc.and_kleene(pc.and_kleene(has_author, marked), event)
-    group_names = set(
-        pc.unique(author.filter(pc.or_kleene(untypable, marked_event))).to_pylist()
-    )
+    # Which lines WhatsApp wrote itself.
+    no_author = _bools(pc.invert(has_author))
+    named = ~no_author
+    untypable = named & _bools(pc.match_substring_regex(text, _UNTYPABLE))
+    event = _bools(pc.match_substring_regex(text, _SYSTEM_EVENTS))
+    colon_inside = named & _bools(pc.match_substring_regex(author, _SYSTEM_PREFIX))
+    whole = text
+    if colon_inside.any():
+        whole = pc.binary_join_element_wise(author, text, _COLON)
+        colon_inside &= _bools(pc.match_substring_regex(whole, _SYSTEM_EVENTS))
+        # `Sarah added Mum: Priya` is an event, unless that "author" also writes messages.
+        writers = set(pc.unique(author.filter(pa.array(named & ~colon_inside))).to_pylist())
+        colon_inside &= ~_bools(pc.is_in(author, value_set=pa.array(sorted(writers), pa.large_string())))
+    group_names = set(pc.unique(author.filter(pa.array(untypable | (named & marked & event)))).to_pylist())
     if group_hint:
         group_names.add(group_hint)
-    group_names.discard(None)
-    by_group = pc.and_kleene(
-        pc.is_in(author, value_set=pa.array(sorted(group_names), pa.large_string())), event
-    ) if group_names else pa.array(np.zeros(len(full), dtype=bool))
-    system = pc.or_kleene(pc.or_kleene(no_author, colon_inside_event), pc.or_kleene(untypable, by_group))
-    system_np = _bools(system)
+    group_names.discard("")
+    by_group = np.zeros(len(text), dtype=bool)
+    if group_names:
+        in_group = pc.is_in(author, value_set=pa.array(sorted(group_names), pa.large_string()))
+        by_group = named & event & _bools(in_group)
+    system = no_author | colon_inside | untypable | by_group
+    if colon_inside.any():
+        text = pc.if_else(pa.array(colon_inside), whole, text)
+    del whole
+    author = pc.if_else(pa.array(system), pa.scalar(None, pa.large_string()), author)
 
-    # System lines: no author; their text is the event (without a group name in front).
-    text = pc.if_else(
-        pc.or_kleene(colon_inside_event, no_author), whole, body
-    )
-    author = pc.if_else(system, pa.scalar(None, pa.large_string()), author)
-
-    edited = pc.and_kleene(pc.invert(system), pc.match_substring_regex(text, lang.EDITED_SUFFIX))
-    edited_np = _bools(edited)
-    if edited_np.any():
-        text = pc.replace_substring_regex(text, lang.EDITED_SUFFIX, "", max_replacements=1)
+    edited = ~system & _bools(pc.match_substring_regex(text, lang.EDITED_SUFFIX))
+    if edited.any():
+        stripped = pc.replace_substring_regex(
+            text.filter(pa.array(edited)), lang.EDITED_SUFFIX, "", max_replacements=1
+        )
+        text = pc.replace_with_mask(text, pa.array(edited), stripped)
 
     attachment = _attachments(text)
-    kind = _kinds(text, attachment, system_np)
+    kind = _kinds(text, attachment, system)
 
-    timestamps = pd.Series(stamps)
     suspect = np.zeros(len(stamps), dtype=bool)
     if len(stamps) > 1:
         suspect[1:] = stamps[1:] < stamps[:-1]
@@ -233,21 +261,62 @@ def _assemble(
     return pd.DataFrame(
         {
             m.LINE: header_idx.astype(np.int64) + 1,
-            m.TIMESTAMP: timestamps,
+            m.TIMESTAMP: pd.Series(stamps),
             m.AUTHOR: _strings(author),
             m.TEXT: _strings(text),
             m.KIND: pd.Categorical.from_codes(kind, categories=list(m.KINDS)),
             m.ATTACHMENT: _strings(attachment),
-            m.EDITED: edited_np,
+            m.EDITED: edited,
             m.SUSPECT: suspect,
             m.RAW: _strings(raw),
         }
     )
 
 
+def _rejoin_colon_names(
+    author: pa.Array, text: pa.Array, has_author: pa.Array
+) -> tuple[pa.Array, pa.Array, pa.Array]:
+    """Put back a colon inside a contact's name (``Mum: Priya: Thanks``).
+
+    We split at the first ": ", so such a name loses its second half to the text. When *every*
+    message of a name starts with the same short ``word: ``, that word belongs to the name.
+    """
+    starts_with_word = _bools(pc.match_substring_regex(text, _SPEAKER_PREFIX))
+    if not starts_with_word.any():
+        return author, text, has_author
+    encoded = pc.dictionary_encode(author)
+    codes = encoded.indices.to_numpy()
+    per_author = np.bincount(codes, minlength=len(encoded.dictionary))
+    with_word = np.bincount(codes[starts_with_word], minlength=len(encoded.dictionary))
+    names = encoded.dictionary.to_pylist()
+    suspects = [
+        names[i] for i in np.flatnonzero((per_author == with_word) & (per_author >= 2)) if names[i]
+    ]
+    if not suspects:
+        return author, text, has_author
+    candidate = pc.is_in(author, value_set=pa.array(suspects, pa.large_string()))
+    speaker = pc.extract_regex(text.filter(candidate), _SPEAKER_PREFIX).field("speaker")
+    owners = author.filter(candidate)
+    pairs = pd.DataFrame({"a": owners.to_pylist(), "s": speaker.to_pylist()})
+    unique = pairs.groupby("a")["s"].nunique()
+    colon_names = unique[unique == 1].index.tolist()
+    if not colon_names:
+        return author, text, has_author
+    affected = pc.is_in(author, value_set=pa.array(colon_names, pa.large_string()))
+    affected = pc.fill_null(affected, False)
+    speaker = pc.extract_regex(text, _SPEAKER_PREFIX).field("speaker")
+    joined = pc.binary_join_element_wise(author, speaker, _COLON)
+    rest = pc.replace_substring_regex(text, _SPEAKER_PREFIX, "", max_replacements=1)
+    return pc.if_else(affected, joined, author), pc.if_else(affected, rest, text), has_author
+
+
 def _clean(column: pa.Array) -> pa.Array:
     """Remove the invisible direction marks WhatsApp writes around names and placeholders."""
-    return pc.replace_substring_regex(column, lang.INVISIBLE_MARKS, "")
+    mask = pc.fill_null(pc.match_substring_regex(column, lang.INVISIBLE_MARKS), False)
+    if not bool(pc.any(mask).as_py()):
+        return column
+    cleaned = pc.replace_substring_regex(column.filter(mask), lang.INVISIBLE_MARKS, "")
+    return pc.replace_with_mask(column, mask, cleaned)
 
 
 def _bools(column: Any) -> np.ndarray:
@@ -262,12 +331,17 @@ def _strings(column: Any) -> pd.arrays.ArrowStringArray:
 
 def _attachments(text: pa.Array) -> pa.Array:
     """The exported file's name for messages that carry one, else null."""
+    candidates = pc.fill_null(pc.match_substring_regex(text, _ATTACHMENT_ANY), False)
     result = pa.nulls(len(text), pa.large_string())
+    if not bool(pc.any(candidates).as_py()):
+        return result
+    subset = text.filter(candidates)
+    names = pa.nulls(len(subset), pa.large_string())
     for pattern in lang.ATTACHMENT_PATTERNS:
-        found = pc.extract_regex(text, pattern)
+        found = pc.extract_regex(subset, pattern)
         name = pc.utf8_trim_whitespace(found.field("file"))
-        result = pc.coalesce(result, pc.if_else(found.is_valid(), name, None))
-    return result
+        names = pc.coalesce(names, pc.if_else(found.is_valid(), name, None))
+    return pc.replace_with_mask(result, candidates, names)
 
 
 def _kinds(text: pa.Array, attachment: pa.Array, system: np.ndarray) -> np.ndarray:
@@ -278,7 +352,7 @@ def _kinds(text: pa.Array, attachment: pa.Array, system: np.ndarray) -> np.ndarr
     def where(column: Any) -> np.ndarray:
         return _bools(column)
 
-    has_file = where(attachment.is_valid())
+    has_file = where(pc.is_valid(attachment))
     vcf = where(pc.ends_with(pc.utf8_lower(pc.fill_null(attachment, "")), lang.CONTACT_FILE_SUFFIX))
     omitted = where(pc.match_substring_regex(text, _alternation(lang.MEDIA_OMITTED)))
     contact_omitted = where(pc.match_substring_regex(text, lang.CONTACT_OMITTED))
