@@ -109,6 +109,8 @@ UNTYPABLE_EVENTS: tuple[str, ...] = (
 #: Phrases that put an Android colon inside a system sentence (`X changed the subject from "a: b"`)
 #: rather than after an author's name. Matched against the text before the first ": ".
 SYSTEM_PREFIXES: tuple[str, ...] = (
+    r" added ",
+    r" removed ",
     r" changed the subject from ",
     r" changed the group name from ",
     r" changed the subject to ",
@@ -124,7 +126,7 @@ SYSTEM_PREFIXES: tuple[str, ...] = (
 
 #: Placeholders for a media message whose file was not exported.
 MEDIA_OMITTED: tuple[str, ...] = (
-    r"^<Media omitted>$",
+    r"^(?i:<Media omitted>)$",
     r"^<Medien ausgeschlossen>$",
     r"^<Multimedia omitido>$",
     r"^<Médias omis>$",
@@ -171,5 +173,5 @@ POLL_PREFIX = r"^(?:POLL|UMFRAGE|ENCUESTA):"
 #: Locations, shared once or live.
 LOCATIONS: tuple[str, ...] = (
     r"^(?:location|Location|Standort|Ubicación|ubicación): https?://",
-    r"^(?:live location shared|Live-Standort geteilt|Ubicación en tiempo real compartida)$",
+    r"^(?:live location shared|Live-Standort (?:wird )?geteilt\.?|Ubicación en tiempo real compartida)$",
 )

@@ -117,6 +117,25 @@ def parse_export(export: ExportText, *, date_order: str | None = None) -> m.Pars
     return m.ParsedExport(source=info, format=fmt, messages=frame, warnings=warnings)
 
 
+def parse_text(
+    text: str, *, name: str = "<text>", date_order: str | None = None
+) -> m.ParsedExport:
+    """Parse chat text given as a string (tests, and tools that already hold the text)."""
+    import hashlib
+    from pathlib import Path
+
+    data = text.lstrip("\ufeff").encode("utf-8")
+    export = ExportText(
+        path=Path(name),
+        name=name,
+        data=data,
+        encoding="utf-8",
+        sha256=hashlib.sha256(data).hexdigest(),
+        size=len(data),
+    )
+    return parse_export(export, date_order=date_order)
+
+
 def split_lines(data: bytes) -> pa.LargeStringArray:
     """The physical lines of UTF-8 text as one Arrow array, each with its newline, no copy.
 
