@@ -29,8 +29,17 @@ def test_counts_and_format(name: str) -> None:
     chat = read_chat(EXPORTS / name)
     got = chat_stats(chat)
     for key in (
-        "messages", "system_messages", "authors", "by_author", "first", "last",
-        "multiline_messages", "media", "deleted", "edited", "suspect",
+        "messages",
+        "system_messages",
+        "authors",
+        "by_author",
+        "first",
+        "last",
+        "multiline_messages",
+        "media",
+        "deleted",
+        "edited",
+        "suspect",
     ):
         assert got[key] == want[key], f"{name}: {key}"
     fmt = got["format"]

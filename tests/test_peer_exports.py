@@ -154,9 +154,20 @@ def test_whatsapp_chat_parser_formats_each_line() -> None:
     lines = (PEERS / "whatsapp-chat-parser" / "parser-test-formats.txt").read_text("utf-8")
     afternoon = pd.Timestamp("2018-06-03 13:55:00")
     evening = pd.Timestamp("2018-06-13 21:25:15")
-    expected = {1: afternoon, 2: afternoon, 7: afternoon, 8: afternoon, 11: afternoon,
-                12: afternoon, 3: evening, 4: evening, 5: evening, 6: evening, 9: evening,
-                10: evening}
+    expected = {
+        1: afternoon,
+        2: afternoon,
+        7: afternoon,
+        8: afternoon,
+        11: afternoon,
+        12: afternoon,
+        3: evening,
+        4: evening,
+        5: evening,
+        6: evening,
+        9: evening,
+        10: evening,
+    }
     for number, line in enumerate(lines.splitlines(), start=1):
         row = parse_text(line).messages.iloc[0]
         assert row["timestamp"] == expected[number], (number, line)
@@ -191,8 +202,12 @@ def test_whatstk_merge() -> None:
     assert (one["messages"], one["authors"], one["first"]) == (300, 4, "2019-10-20T10:16:00")
     assert (two["messages"], two["authors"], two["first"]) == (300, 5, "2020-06-20T10:16:00")
     merged = chat_stats(
-        read_chat([PEERS / "whatstk" / "lorem-merge-part1.txt",
-                   PEERS / "whatstk" / "lorem-merge-part2.txt"])
+        read_chat(
+            [
+                PEERS / "whatstk" / "lorem-merge-part1.txt",
+                PEERS / "whatstk" / "lorem-merge-part2.txt",
+            ]
+        )
     )
     assert (merged["messages"], merged["authors"]) == (600, 6)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import sys
 from collections.abc import Iterator
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -35,20 +35,20 @@ app = typer.Typer(
 )
 
 
-class DateOrderChoice(str, Enum):
+class DateOrderChoice(StrEnum):
     dmy = "dmy"
     mdy = "mdy"
     ymd = "ymd"
 
 
-class TableFormat(str, Enum):
+class TableFormat(StrEnum):
     table = "table"
     csv = "csv"
     jsonl = "jsonl"
     parquet = "parquet"
 
 
-class StatsFormat(str, Enum):
+class StatsFormat(StrEnum):
     text = "text"
     json = "json"
 
@@ -158,8 +158,9 @@ def parse(
         if to is TableFormat.table and output is None:
             tables.print_messages(chat_.messages)
             return
-        tables.write_messages(chat_.messages, to.value if to is not TableFormat.table else "csv",
-                              output, force=force)
+        tables.write_messages(
+            chat_.messages, to.value if to is not TableFormat.table else "csv", output, force=force
+        )
 
 
 @app.command()

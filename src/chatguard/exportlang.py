@@ -19,6 +19,7 @@ def literal(pattern: str) -> str:
     """
     return re.sub(r"\\x\{([0-9a-fA-F]+)\}", lambda m: chr(int(m[1], 16)), pattern)
 
+
 #: Invisible marks WhatsApp (mostly iOS) writes around names and placeholders; removed from text.
 INVISIBLE_MARKS = literal(r"[\x{200e}\x{200f}\x{feff}\x{202a}-\x{202e}\x{2066}-\x{2069}]")
 
@@ -140,7 +141,8 @@ MEDIA_OMITTED: tuple[str, ...] = (
 
 #: Attachments that were exported with the chat; the named group `file` is the file's name.
 ATTACHMENT_PATTERNS: tuple[str, ...] = (
-    r"^<\s?(?:attached|Anhang|adjunto|pièce jointe|allegato|bijlage|anexo):\s?(?P<file>[^<>\n]+?)\s?>",
+    r"^<\s?(?:attached|Anhang|adjunto|pièce jointe|allegato|bijlage|anexo):\s?"
+    r"(?P<file>[^<>\n]+?)\s?>",
     r"^(?P<file>[^\n<>]+?\.[A-Za-z0-9]{1,5}) \((?:file attached|Datei angehängt|archivo adjunto|"
     r"fichier joint|file allegato|bestand bijgevoegd|arquivo anexado)\)",
     r"^(?P<file>[^\n<>]+?\.[A-Za-z0-9]{1,5}) <\s?(?:attached|angehängt)>",
@@ -173,5 +175,6 @@ POLL_PREFIX = r"^(?:POLL|UMFRAGE|ENCUESTA):"
 #: Locations, shared once or live.
 LOCATIONS: tuple[str, ...] = (
     r"^(?:location|Location|Standort|Ubicación|ubicación): https?://",
-    r"^(?:live location shared|Live-Standort (?:wird )?geteilt\.?|Ubicación en tiempo real compartida)$",
+    r"^(?:live location shared|Live-Standort (?:wird )?geteilt\.?|"
+    r"Ubicación en tiempo real compartida)$",
 )

@@ -23,14 +23,16 @@ _LEAD = literal(r"^[\x{200e}\x{200f}\x{feff}\x{202a}-\x{202e} ]*")
 _DATE_SEPARATORS = (r"\. ", ".", "/", "-")
 
 #: The loosest header we accept, used on a sample to learn the file's shape.
-GENERIC_HEADER = regex.compile(literal(
-    _LEAD + r"(?P<open>\[)?[\x{200e}\x{feff}]*"
-    r"(?P<d1>\d{1,4})(?P<s1>\. |[./-])(?P<d2>\d{1,4})(?P=s1)(?P<d3>\d{1,4})\.?"
-    r"(?P<comma>,)?[ \x{a0}]*(?:klo )?"
-    r"(?P<H>\d{1,2})(?P<tsep>[:.])(?P<M>\d{2})(?:[:.](?P<S>\d{2}))?"
-    r"(?:[ \x{a0}\x{202f}]*(?P<ampm>" + MARKER_PATTERN + r"))?"
-    r"(?P<close>\])?(?P<delim> [-–] |: | |$)"
-))
+GENERIC_HEADER = regex.compile(
+    literal(
+        _LEAD + r"(?P<open>\[)?[\x{200e}\x{feff}]*"
+        r"(?P<d1>\d{1,4})(?P<s1>\. |[./-])(?P<d2>\d{1,4})(?P=s1)(?P<d3>\d{1,4})\.?"
+        r"(?P<comma>,)?[ \x{a0}]*(?:klo )?"
+        r"(?P<H>\d{1,2})(?P<tsep>[:.])(?P<M>\d{2})(?:[:.](?P<S>\d{2}))?"
+        r"(?:[ \x{a0}\x{202f}]*(?P<ampm>" + MARKER_PATTERN + r"))?"
+        r"(?P<close>\])?(?P<delim> [-–] |: | |$)"
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -64,11 +66,20 @@ class HeaderShape:
         else:
             delim = " "
         return literal(
-            r"(?P<prefix>" + _LEAD + opening + r"(?P<d1>\d{1,4})" + sep + r"(?P<d2>\d{1,4})" + sep
+            r"(?P<prefix>"
+            + _LEAD
+            + opening
+            + r"(?P<d1>\d{1,4})"
+            + sep
+            + r"(?P<d2>\d{1,4})"
+            + sep
             + r"(?P<d3>\d{1,4})\.?,?[ \x{a0}]*(?:klo )?"
             r"(?P<H>\d{1,2})[:.](?P<M>\d{2})(?:[:.](?P<S>\d{2}))?"
-            r"(?:[ \x{a0}\x{202f}]*(?P<ampm>" + MARKER_PATTERN + r"))?"
-            + closing + delim
+            r"(?:[ \x{a0}\x{202f}]*(?P<ampm>"
+            + MARKER_PATTERN
+            + r"))?"
+            + closing
+            + delim
             + r"(?:(?P<author>[^\n:]*(?::[^ \n][^\n:]*)*):(?: |\n|$))?)"
         )
 

@@ -22,7 +22,9 @@ MAX_EXPORT_BYTES = 1 << 30
 #: Largest chat text we decompress from a zip, whatever its header claims (zip-bomb guard).
 MAX_UNZIPPED_CHAT_BYTES = 1 << 30
 
-_GROUP_FROM_NAME = re.compile(r"^WhatsApp Chat (?:with|-|mit|con|avec|met) (?P<group>.+?)(?: \(\d+\))?$")
+_GROUP_FROM_NAME = re.compile(
+    r"^WhatsApp Chat (?:with|-|mit|con|avec|met) (?P<group>.+?)(?: \(\d+\))?$"
+)
 _CHAT_MEMBER = re.compile(r"(^|/)(_chat\.txt|[^/]*\.txt)$", re.IGNORECASE)
 
 
@@ -113,7 +115,9 @@ def _read_only(path: Path) -> bytes:
         with path.open("rb") as handle:
             return handle.read()
     except PermissionError as exc:
-        raise ChatguardError(f"{path}: permission denied", hint="check the file's permissions") from exc
+        raise ChatguardError(
+            f"{path}: permission denied", hint="check the file's permissions"
+        ) from exc
     except OSError as exc:
         raise ChatguardError(f"{path}: cannot be read ({exc.strerror})") from exc
 
@@ -136,9 +140,7 @@ def _single_export_in(folder: Path) -> Path:
     return candidates[0]
 
 
-def _chat_from_zip(
-    path: Path, raw: bytes, chat: str | None
-) -> tuple[str, bytes, tuple[str, ...]]:
+def _chat_from_zip(path: Path, raw: bytes, chat: str | None) -> tuple[str, bytes, tuple[str, ...]]:
     """Pick the chat text in a WhatsApp zip and read it, capped, into memory."""
     import io as _io
 

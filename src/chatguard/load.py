@@ -28,9 +28,7 @@ def read_chat(
     if isinstance(paths, str | Path):
         paths = [paths]
     exports = [
-        parse_export(
-            read_export(path, chat=chat, encoding=encoding), date_order=date_order
-        )
+        parse_export(read_export(path, chat=chat, encoding=encoding), date_order=date_order)
         for path in paths
     ]
     return merge(exports)
@@ -50,11 +48,11 @@ def merge(exports: Iterable[m.ParsedExport]) -> m.Chat:
     key = [m.TIMESTAMP, m.AUTHOR, m.TEXT, m.KIND]
     keyed = combined[key].astype({m.AUTHOR: "string", m.TEXT: "string", m.KIND: "string"})
     keyed = keyed.fillna({m.AUTHOR: "\x00"})
-    occurrence = keyed.groupby([combined["_export"], *[keyed[c] for c in key]], sort=False).cumcount()
+    occurrence = keyed.groupby(
+        [combined["_export"], *[keyed[c] for c in key]], sort=False
+    ).cumcount()
     keyed = keyed.assign(_occurrence=occurrence)
     duplicate = keyed.duplicated(subset=[*key, "_occurrence"], keep="first")
-    merged = combined.loc[~duplicate].sort_values(
-        [m.TIMESTAMP, "_export", m.LINE], kind="stable"
-    )
+    merged = combined.loc[~duplicate].sort_values([m.TIMESTAMP, "_export", m.LINE], kind="stable")
     merged = merged.drop(columns="_export").reset_index(drop=True)
     return m.Chat(messages=merged, exports=exports, duplicates_dropped=int(duplicate.sum()))

@@ -59,7 +59,7 @@ class ExportFormat:
     """How an export writes its headers, decided once for the whole file."""
 
     platform: str
-    """``android`` (``13/05/2025, 14:03 - Name: …``) or ``ios`` (``[13/05/2025, 14:03:22] Name: …``)."""
+    """``android`` (``13/05/2025, 14:03 - Name: …``) or ``ios`` (``[13/05/2025, 14:03:22] …``)."""
     date_order: str
     """``dmy``, ``mdy``, ``ymd`` … as letters in the order the fields are written."""
     date_order_assumed: bool

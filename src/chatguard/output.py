@@ -43,7 +43,8 @@ def open_text(path: Path | None, *, force: bool) -> Iterator[TextIO]:
     if path is None or str(path) == "-":
         yield sys.stdout
         return
-    with open_binary(path, force=force) as raw, open(
-        raw.fileno(), "w", encoding="utf-8", newline="", closefd=False
-    ) as text:
+    with (
+        open_binary(path, force=force) as raw,
+        open(raw.fileno(), "w", encoding="utf-8", newline="", closefd=False) as text,
+    ):
         yield text

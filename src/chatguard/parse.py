@@ -39,9 +39,7 @@ DATE_ORDERS = ("dmy", "mdy", "ymd", "ydm", "myd", "dym")
 def parse_export(export: ExportText, *, date_order: str | None = None) -> m.ParsedExport:
     """Parse one decoded export into a :class:`~chatguard.model.ParsedExport`."""
     if date_order is not None and date_order not in DATE_ORDERS:
-        raise ChatguardError(
-            f"unknown date order {date_order!r}", hint="use one of dmy, mdy, ymd"
-        )
+        raise ChatguardError(f"unknown date order {date_order!r}", hint="use one of dmy, mdy, ymd")
     label = str(export.path) if export.member is None else f"{export.path}:{export.member}"
     lines = split_lines(export.data)
     if len(lines) == 0 or not pc.any(pc.greater(pc.utf8_length(lines), 0)).as_py():
@@ -56,27 +54,23 @@ def parse_export(export: ExportText, *, date_order: str | None = None) -> m.Pars
     matched_idx = np.flatnonzero(found.is_valid().to_numpy(zero_copy_only=False))
     fields = found.take(pa.array(matched_idx))
 
-    def numbers(name: str) -> np.ndarray:
-        column = fields.field(name)
-        column = pc.if_else(pc.equal(column, ""), "0", column)
-        return pc.cast(column, pa.int64()).to_numpy()
-
-    def widths(name: str) -> np.ndarray:
-        return pc.utf8_length(fields.field(name)).to_numpy()
-
     markers = fields.field("ampm")
     twelve_hour = bool(pc.any(pc.not_equal(markers, "")).as_py()) if len(markers) else False
     kinds = None
     if twelve_hour:
-        encoded = pc.dictionary_encode(markers).combine_chunks() if isinstance(
-            markers, pa.ChunkedArray
-        ) else pc.dictionary_encode(markers)
+        encoded = (
+            pc.dictionary_encode(markers).combine_chunks()
+            if isinstance(markers, pa.ChunkedArray)
+            else pc.dictionary_encode(markers)
+        )
         lookup = np.array([marker_kind(v) for v in encoded.dictionary.to_pylist()], np.int8)
         kinds = lookup[encoded.indices.to_numpy()]
-    seconds, time_ok = compute_seconds(numbers("H"), numbers("M"), numbers("S"), kinds)
+    seconds, time_ok = compute_seconds(
+        _numbers(fields, "H"), _numbers(fields, "M"), _numbers(fields, "S"), kinds
+    )
     order, days, date_ok = decide_date_order(
-        (numbers("d1"), numbers("d2"), numbers("d3")),
-        (widths("d1"), widths("d2"), widths("d3")),
+        (_numbers(fields, "d1"), _numbers(fields, "d2"), _numbers(fields, "d3")),
+        (_widths(fields, "d1"), _widths(fields, "d2"), _widths(fields, "d3")),
         seconds,
         date_order,
     )
@@ -117,9 +111,19 @@ def parse_export(export: ExportText, *, date_order: str | None = None) -> m.Pars
     return m.ParsedExport(source=info, format=fmt, messages=frame, warnings=warnings)
 
 
-def parse_text(
-    text: str, *, name: str = "<text>", date_order: str | None = None
-) -> m.ParsedExport:
+def _numbers(fields: pa.StructArray, name: str) -> np.ndarray:
+    """A captured number field as int64 (an optional field that did not match reads 0)."""
+    column = fields.field(name)
+    column = pc.if_else(pc.equal(column, ""), "0", column)
+    return np.asarray(pc.cast(column, pa.int64()).to_numpy())
+
+
+def _widths(fields: pa.StructArray, name: str) -> np.ndarray:
+    """How many digits each captured field was written with (a 4-digit field is a year)."""
+    return np.asarray(pc.utf8_length(fields.field(name)).to_numpy())
+
+
+def parse_text(text: str, *, name: str = "<text>", date_order: str | None = None) -> m.ParsedExport:
     """Parse chat text given as a string (tests, and tools that already hold the text)."""
     import hashlib
     from pathlib import Path
@@ -248,8 +252,12 @@ def _assemble(
         colon_inside &= _bools(pc.match_substring_regex(whole, _SYSTEM_EVENTS))
         # `Sarah added Mum: Priya` is an event, unless that "author" also writes messages.
         writers = set(pc.unique(author.filter(pa.array(named & ~colon_inside))).to_pylist())
-        colon_inside &= ~_bools(pc.is_in(author, value_set=pa.array(sorted(writers), pa.large_string())))
-    group_names = set(pc.unique(author.filter(pa.array(untypable | (named & marked & event)))).to_pylist())
+        colon_inside &= ~_bools(
+            pc.is_in(author, value_set=pa.array(sorted(writers), pa.large_string()))
+        )
+    group_names = set(
+        pc.unique(author.filter(pa.array(untypable | (named & marked & event)))).to_pylist()
+    )
     if group_hint:
         group_names.add(group_hint)
     group_names.discard("")
@@ -283,7 +291,7 @@ def _assemble(
             m.TIMESTAMP: pd.Series(stamps),
             m.AUTHOR: _strings(author),
             m.TEXT: _strings(text),
-            m.KIND: pd.Categorical.from_codes(kind, categories=list(m.KINDS)),
+            m.KIND: pd.Categorical.from_codes(kind, dtype=pd.CategoricalDtype(list(m.KINDS))),
             m.ATTACHMENT: _strings(attachment),
             m.EDITED: edited,
             m.SUSPECT: suspect,

@@ -32,7 +32,9 @@ def message_stats(frame: pd.DataFrame) -> dict[str, Any]:
         "by_author": {str(name): int(count) for name, count in ordered},
         "first": _iso(frame[m.TIMESTAMP].min()) if len(frame) else None,
         "last": _iso(frame[m.TIMESTAMP].max()) if len(frame) else None,
-        "multiline_messages": int(frame[m.TEXT].str.contains("\n", regex=False).fillna(False).sum()),
+        "multiline_messages": int(
+            frame[m.TEXT].str.contains("\n", regex=False).fillna(False).sum()
+        ),
         "media": int((kinds == "media").sum()),
         "deleted": int((kinds == "deleted").sum()),
         "edited": int(frame[m.EDITED].sum()),
@@ -46,8 +48,11 @@ def chat_stats(chat: m.Chat) -> dict[str, Any]:
     formats = [export.format.as_dict() for export in chat.exports]
     result["format"] = formats[0] if len(formats) == 1 else formats
     result["sources"] = [
-        {"path": e.source.path, "sha256": e.source.sha256, "messages": int(
-            e.messages[m.AUTHOR].notna().sum())}
+        {
+            "path": e.source.path,
+            "sha256": e.source.sha256,
+            "messages": int(e.messages[m.AUTHOR].notna().sum()),
+        }
         for e in chat.exports
     ]
     result["duplicates_dropped"] = chat.duplicates_dropped

@@ -50,8 +50,8 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     out = frame.copy()
     out[m.TIMESTAMP] = out[m.TIMESTAMP].dt.strftime("%Y-%m-%dT%H:%M:%S")
     out[m.KIND] = out[m.KIND].astype("string")
-    records: list[dict[str, Any]] = out.astype(object).where(out.notna(), None).to_dict("records")
-    return records
+    rows = out.astype(object).where(out.notna(), None).to_dict("records")
+    return [{str(key): value for key, value in row.items()} for row in rows]
 
 
 def write_messages(frame: pd.DataFrame, fmt: str, path: Path | None, *, force: bool) -> None:
@@ -90,8 +90,18 @@ def print_stats(result: dict[str, Any], chat: m.Chat) -> None:
     summary = Table(show_header=False, box=None, pad_edge=False)
     summary.add_column(style="bold")
     summary.add_column()
-    for key in ("messages", "system_messages", "authors", "first", "last",
-                "multiline_messages", "media", "deleted", "edited", "suspect"):
+    for key in (
+        "messages",
+        "system_messages",
+        "authors",
+        "first",
+        "last",
+        "multiline_messages",
+        "media",
+        "deleted",
+        "edited",
+        "suspect",
+    ):
         summary.add_row(key.replace("_", " "), str(result[key]))
     if chat.duplicates_dropped:
         summary.add_row("repeats across exports", str(chat.duplicates_dropped))
