@@ -12,9 +12,10 @@ Why it is built this way:
 * Every timed run is a fresh child process (``_run_one.py``). ``ru_maxrss``
   only ever grows, so peak memory is only meaningful per process, and a fresh
   process also stops one tool's warm caches from helping another.
-* Parse time is measured inside the child around the parse call alone, so
-  interpreter start-up is excluded; import time is reported separately
-  because users pay it too (pandas-based peers pay a lot of it).
+* Parse time is measured inside the child around ``chatguard.read_chat(path)``
+  (attribute lookup included, so lazy imports count, as for a real first
+  call) or ``df_from_whatsapp(path)``; interpreter start-up is excluded and
+  ``import`` time is reported separately because users pay it too.
 * chatguard runs under the caller's interpreter (``sys.executable``), i.e. the
   project venv. Peers are installed only into ``bench/.venv-peers``, created
   on demand, so benchmarking never changes the project's environment.
@@ -83,6 +84,13 @@ class CaseResult:
     resolve_s: float | None = None
     """Part of ``seconds`` spent on the first ``chatguard.read_chat`` lookup (lazy imports)."""
     runs: list[dict[str, Any]] = field(default_factory=list)
+    judged: bool = True
+    """Whether the throughput-ratio target is judged against this peer mode.
+
+    Only like-for-like modes are: chatguard always detects the format, so it
+    is judged against whatstk's auto-detection. whatstk with the format handed
+    to it does less work and is shown as a reference, not as the target.
+    """
 
     @property
     def rate(self) -> float | None:
@@ -284,11 +292,14 @@ def render_verdicts(n: int, cg: CaseResult, peers: list[CaseResult]) -> tuple[st
         r = ratio(cg, peer)
         if r is None:
             lines.append(f"- vs {peer.tool} ({peer.mode}): not available ({peer.reason})")
-        else:
+            all_met &= not peer.judged  # an unmeasured target is not a met one
+        elif peer.judged:
             lines.append(
                 f"- throughput vs {peer.tool} ({peer.mode}): {r:.1f}x "
                 f"(target >= {TARGET_RATIO:g}x), {verdict(r >= TARGET_RATIO)}"
             )
+        else:
+            lines.append(f"- throughput vs {peer.tool} ({peer.mode}): {r:.1f}x (reference only)")
     return "\n".join(lines), all_met
 
 
@@ -343,12 +354,17 @@ def main(argv: list[str] | None = None) -> int:
         except (OSError, RuntimeError, subprocess.CalledProcessError) as exc:
             # No registry access, say: still report chatguard, and say why peers are missing.
             reason = str(exc)
-            peers = [CaseResult("whatstk", m, status="error", reason=reason) for m, _ in modes]
+            peers = [
+                CaseResult("whatstk", m, status="error", reason=reason, judged=not x)
+                for m, x in modes
+            ]
         else:
             log(f"whatstk under {peer_python}")
             for mode, extra in modes:
                 child_args = ["whatstk", str(path), *extra]
-                peers.append(case("whatstk", mode, peer_python, child_args))
+                result = case("whatstk", mode, peer_python, child_args)
+                result.judged = not extra
+                peers.append(result)
         cases += peers
 
     size_mb = path.stat().st_size / 1e6

@@ -53,6 +53,25 @@ class StatsFormat(StrEnum):
     json = "json"
 
 
+class ReportFormat(StrEnum):
+    text = "text"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+
+
+class Severity(StrEnum):
+    low = "low"
+    medium = "medium"
+    high = "high"
+
+
+rules_app = typer.Typer(
+    help="List, show, test and validate rules.", no_args_is_help=True, rich_markup_mode="rich"
+)
+app.add_typer(rules_app, name="rules")
+
+
 @contextlib.contextmanager
 def user_errors() -> Iterator[None]:
     """Turn a :class:`ChatguardError` into one line on stderr and exit code 2."""
@@ -194,6 +213,258 @@ def stats(
         from chatguard import tables
 
         tables.print_stats(result, chat_)
+
+
+RosterOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--roster",
+        help="The school's roster of pupils and staff (YAML). Default: roster in chatguard.yaml.",
+    ),
+]
+RulesOpt = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--rules", help="A folder of the school's own rules, used beside the default pack."
+    ),
+]
+
+
+def _ruleset(roster_path: Path | None, rule_dirs: list[Path] | None, config: Any) -> Any:
+    from chatguard.roster import load_roster
+    from chatguard.scan import load_ruleset
+
+    roster_path = roster_path or config.roster
+    roster = load_roster(roster_path) if roster_path else None
+    return load_ruleset(roster, [*config.rules, *(rule_dirs or [])]), roster
+
+
+def _date(value: str | None, option: str) -> Any:
+    if value is None:
+        return None
+    from datetime import date
+
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ChatguardError(
+            f"{option} {value!r} is not a date", hint="write it as YYYY-MM-DD"
+        ) from None
+
+
+@app.command()
+def scan(
+    exports: ExportsArg,
+    roster: RosterOpt = None,
+    rules: RulesOpt = None,
+    since: Annotated[
+        str | None, typer.Option(help="Only messages on or after this date (YYYY-MM-DD).")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option(help="Only messages on or before this date (YYYY-MM-DD).")
+    ] = None,
+    author: Annotated[
+        list[str] | None, typer.Option("--author", help="Only this author's messages (repeatable).")
+    ] = None,
+    category: Annotated[
+        list[str] | None, typer.Option("--category", help="Only these categories (repeatable).")
+    ] = None,
+    min_severity: Annotated[
+        Severity | None, typer.Option("--min-severity", help="Leave out findings below this.")
+    ] = None,
+    context: Annotated[
+        int, typer.Option("--context", min=0, max=50, help="Show N messages either side.")
+    ] = 0,
+    format_: Annotated[
+        ReportFormat, typer.Option("--format", help="text (terminal), json, csv or markdown.")
+    ] = ReportFormat.text,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write the report to this file.")
+    ] = None,
+    ignore: Annotated[
+        Path | None, typer.Option("--ignore", help="Reviewed findings to leave out (review file).")
+    ] = None,
+    force: ForceOpt = False,
+    chat: ChatOpt = None,
+    date_order: DateOrderOpt = None,
+    encoding: EncodingOpt = None,
+) -> None:
+    """Flag messages that break the code of conduct. Exit 0: none; 1: some; 2: an error.
+
+    [b]Examples[/b]
+
+      chatguard scan "WhatsApp Chat with Year 3 Parents.zip" --roster roster.yaml
+
+      chatguard scan export.txt --since 2025-09-01 --author "+44 7700 900123" --category swearing
+
+      chatguard scan export.txt --format json -o findings.json
+
+      chatguard scan export.txt --context 2 --ignore review.yaml
+    """
+    with user_errors():
+        from chatguard.config import load_config
+        from chatguard.ignore import load_review
+        from chatguard.rulefile import CATEGORIES
+        from chatguard.scan import ScanOptions, scan_chat
+
+        config = load_config()
+        for name in category or []:
+            if name not in CATEGORIES:
+                raise ChatguardError(
+                    f"unknown category {name!r}", hint=f"use one of {', '.join(CATEGORIES)}"
+                )
+        options = ScanOptions(
+            since=_date(since, "--since"),
+            until=_date(until, "--until"),
+            authors=list(author or []),
+            categories=list(category or []),
+            min_severity=min_severity.value if min_severity else None,
+            context=context,
+        )
+        ruleset, _ = _ruleset(roster, rules, config)
+        review_path = ignore or config.ignore
+        review = load_review(review_path) if review_path else None
+        with _progress("Reading the export"):
+            chat_ = _read(exports, chat, date_order, encoding)
+        with _progress(f"Scanning {len(chat_.messages):,} messages"):
+            result = scan_chat(chat_, ruleset, options, review)
+        from chatguard.output import open_text
+        from chatguard.report import REPORTERS
+
+        with open_text(output, force=force) as stream:
+            REPORTERS[format_.value](result, stream)
+        if output is not None:
+            typer.echo(f"chatguard: wrote {len(result.findings)} finding(s) to {output}", err=True)
+    raise typer.Exit(EXIT_FLAGGED if result.findings else EXIT_CLEAN)
+
+
+@contextlib.contextmanager
+def _progress(label: str) -> Iterator[None]:
+    """A spinner on stderr while long work runs, only when stderr is a terminal."""
+    if not sys.stderr.isatty():
+        yield
+        return
+    from rich.console import Console
+
+    with Console(stderr=True).status(label + " …"):
+        yield
+
+
+@app.command()
+def check(
+    text: Annotated[str, typer.Argument(help="The draft message, or - to read it from stdin.")],
+    roster: RosterOpt = None,
+    rules: RulesOpt = None,
+) -> None:
+    """Check a draft message before posting it. Exit 0: fine; 1: it would be flagged.
+
+    [b]Examples[/b]
+
+      chatguard check "Mrs Patel is bloody useless"
+
+      pbpaste | chatguard check -
+    """
+    with user_errors():
+        from chatguard.config import load_config
+        from chatguard.engine import matched_words
+        from chatguard.findings import category_label
+        from chatguard.scan import check_text
+
+        if text == "-":
+            text = sys.stdin.read()
+        ruleset, _ = _ruleset(roster, rules, load_config())
+        hits = check_text(text, ruleset)
+        from chatguard.safetext import for_terminal
+
+        if not hits:
+            typer.echo("chatguard: nothing in this message breaks the code of conduct's rules.")
+            raise typer.Exit(EXIT_CLEAN)
+        for hit in hits:
+            spec = hit.rule.spec
+            words = matched_words(text, hit.spans)
+            typer.echo(
+                f"{category_label(spec.category, hit.rule.for_review)} ({spec.id}, "
+                f"{spec.severity}): {for_terminal(words) if words else spec.title}"
+            )
+            typer.echo(f"  policy: {spec.policy}")
+            typer.echo(f"  why: {' '.join(spec.description.split())}")
+    raise typer.Exit(EXIT_FLAGGED)
+
+
+RuleDirArg = Annotated[
+    Path | None,
+    typer.Argument(help="A folder of rules (default: the bundled pack).", show_default=False),
+]
+
+
+def _pack(folder: Path | None, roster: Path | None = None) -> Any:
+    from chatguard.roster import load_roster
+    from chatguard.rulefile import load_rules
+    from chatguard.scan import name_words
+
+    lists = load_roster(roster).word_lists(name_words()) if roster else None
+    return load_rules([folder] if folder else None, extra_lists=lists)
+
+
+@rules_app.command("list")
+def rules_list(folder: RuleDirArg = None) -> None:
+    """List the rules: id, category, severity and title."""
+    with user_errors():
+        from rich.console import Console
+        from rich.table import Table
+
+        pack = _pack(folder)
+        table = Table(header_style="bold")
+        for column in ("id", "category", "severity", "title"):
+            table.add_column(column)
+        for rule in sorted(pack.rules, key=lambda r: (r.category, r.id)):
+            table.add_row(rule.id, rule.category, rule.severity, rule.spec.title)
+        Console().print(table)
+
+
+@rules_app.command("show")
+def rules_show(
+    rule_id: Annotated[str, typer.Argument(help="A rule id, e.g. swearing.profanity.")],
+    folder: Annotated[Path | None, typer.Option("--rules", help="Rule folder.")] = None,
+) -> None:
+    """Show one rule: its policy line, why it exists, what it matches and its examples."""
+    with user_errors():
+        rule = _pack(folder).by_id(rule_id)
+        spec = rule.spec
+        typer.echo(f"{spec.id}  ({spec.category}, {spec.severity})  {rule.path}")
+        typer.echo(f"title: {spec.title}")
+        typer.echo(f"policy: {spec.policy}")
+        typer.echo(f"why: {' '.join(spec.description.split())}")
+        typer.echo("flags, for example:")
+        for example in spec.examples.match:
+            typer.echo(f"  + {example}")
+        typer.echo("lets through, for example:")
+        for example in spec.examples.ok:
+            typer.echo(f"  - {example}")
+
+
+@rules_app.command("test")
+def rules_test(folder: RuleDirArg = None) -> None:
+    """Run every rule's examples: each `match` example must be flagged, each `ok` must not."""
+    with user_errors():
+        from chatguard.ruletest import run_examples
+
+        pack = _pack(folder)
+        failures = run_examples(pack)
+        for failure in failures:
+            typer.echo(failure, err=True)
+        total = sum(len(r.spec.examples.match) + len(r.spec.examples.ok) for r in pack.rules)
+        typer.echo(f"{total - len(failures)} passed, {len(failures)} failed")
+    if failures:
+        raise typer.Exit(EXIT_FLAGGED)
+
+
+@rules_app.command("validate")
+def rules_validate(folder: RuleDirArg = None) -> None:
+    """Check rule files for mistakes; each error names the file, line and field."""
+    with user_errors():
+        pack = _pack(folder)
+        typer.echo(f"{len(pack.rules)} rules are valid (rule set {pack.digest[:12]})")
 
 
 def main() -> None:

@@ -1,0 +1,87 @@
+"""Apply compiled rules to a batch of messages: whole-column matching, exceptions, spans.
+
+For each rule the domain is the messages of the kinds it reads; its matcher narrows that to the
+rows that match (see :mod:`chatguard.matchers`); span-level ``exceptions`` drop matched words
+that sit inside an allowed phrase (``Dick Whittington``, ``spotted dick``); message-level
+``unless`` matchers drop the whole message (a birthday party, a lost jumper).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from chatguard.matchers import Batch, Span
+from chatguard.rulefile import Rule, RuleSet
+
+
+@dataclass(frozen=True)
+class RuleHit:
+    """One message matched by one rule, with the character spans that triggered it."""
+
+    row: int
+    rule: Rule
+    spans: tuple[Span, ...]
+
+
+def apply_rule(rule: Rule, batch: Batch) -> list[RuleHit]:
+    """The messages of ``batch`` that ``rule`` flags."""
+    batch.rule = rule.id
+    kinds = batch.kinds
+    readable = np.isin(kinds, rule.spec.applies_to)
+    readable &= np.array([a is not None for a in batch.authors], dtype=bool)
+    domain = np.flatnonzero(readable)
+    if len(domain) == 0:
+        return []
+    hits = rule.matcher.evaluate(batch, domain)
+    rows = hits.rows
+    spans = {int(r): sorted(set(hits.spans.get(int(r), []))) for r in rows}
+    if rule.exceptions is not None and len(rows):
+        allowed = rule.exceptions.evaluate(batch, rows)
+        for row in allowed.rows.tolist():
+            kept = [s for s in spans[row] if not _covered(s, allowed.spans.get(row, []))]
+            if kept:
+                spans[row] = kept
+            else:  # every matched word sits inside an allowed phrase (or none was matched)
+                del spans[row]
+        rows = np.array(sorted(spans), dtype=np.int64)
+    for exception in rule.unless:
+        if len(rows) == 0:
+            break
+        dropped = exception.evaluate(batch, rows).rows
+        rows = np.setdiff1d(rows, dropped, assume_unique=True)
+    return [RuleHit(int(r), rule, tuple(spans[int(r)])) for r in rows.tolist()]
+
+
+def _covered(span: Span, allowed: list[Span]) -> bool:
+    return any(a[0] <= span[0] and span[1] <= a[1] for a in allowed)
+
+
+def apply_rules(rules: RuleSet, batch: Batch) -> list[RuleHit]:
+    """Every (message, rule) hit, in message order then rule order."""
+    hits: list[RuleHit] = []
+    for rule in rules.rules:
+        hits.extend(apply_rule(rule, batch))
+    hits.sort(key=lambda h: (h.row, h.rule.category, h.rule.id))
+    return hits
+
+
+def matched_words(text: str, spans: tuple[Span, ...]) -> str:
+    """The words that triggered a rule, in order, each once, joined with " … "."""
+    seen: list[str] = []
+    for start, end in _merge(spans):
+        words = " ".join(text[start:end].split())
+        if words and words not in seen:
+            seen.append(words)
+    return " … ".join(seen)
+
+
+def _merge(spans: tuple[Span, ...]) -> list[Span]:
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [(a, b) for a, b in merged]

@@ -1,0 +1,584 @@
+"""The matcher kinds a rule can use, compiled once and applied to many messages at once.
+
+A matcher is written in YAML as a mapping with one *kind* key and its options::
+
+    words: ["@swears", bloody]        # whole words; "@name" pulls in a shared list
+    disguised: true                   # tolerate f*ck, sh1t, f.u.c.k, fuuuck
+
+Kinds (the registry :data:`KINDS` is the single source of what the schema allows):
+``words``, ``phrases``, ``pattern``, ``names`` (the school's roster), ``shouting``,
+``attachment``, and the compositions ``any``, ``all``, ``not`` and ``near``.
+
+Evaluation works on a :class:`Batch` of messages and a *domain* of row numbers: a composition
+narrows the domain before asking its next part, so the expensive exact pass runs only on the few
+rows that can still match. Leaves first run an RE2 prefilter over the whole column (pyarrow, in
+C++) when the domain is large, and the ``regex`` module (with a time limit) on what is left,
+which also yields the spans a report highlights.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import regex
+
+from chatguard.errors import RuleTimeoutError
+from chatguard.wordpattern import WordPattern, words_pattern
+
+Span = tuple[int, int]
+
+#: Below this many rows the exact pass runs directly; above it, the RE2 prefilter runs first.
+PREFILTER_MIN_ROWS = 2000
+#: Longest time one regular expression may spend on one message.
+REGEX_TIMEOUT_SECONDS = 1.0
+
+
+class SpecError(Exception):
+    """A matcher spec is malformed; ``at`` is the path inside the matcher."""
+
+    def __init__(self, at: tuple[str | int, ...], message: str) -> None:
+        super().__init__(message)
+        self.at = at
+        self.message = message
+
+
+@dataclass
+class Batch:
+    """Messages to match, with what matchers need to know about each."""
+
+    texts: Any
+    """A pyarrow string array (big scans) or a list of str (a draft, a test example)."""
+    kinds: np.ndarray
+    """Kind of each message (text, media …) as an object array of str."""
+    authors: np.ndarray
+    """Author of each message (object array; None for system lines)."""
+    attachments: np.ndarray
+    """Attachment name or None, per message."""
+    groups: np.ndarray
+    """An id per export, so neighbours are never looked for across two files."""
+    rule: str = ""
+    """The rule being evaluated (named in a time-out error)."""
+    _python: dict[int, str] = field(default_factory=dict)
+    _cache: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.kinds)
+
+    @property
+    def columnar(self) -> bool:
+        return not isinstance(self.texts, list)
+
+    @classmethod
+    def of_texts(cls, texts: list[str], kind: str = "text") -> Batch:
+        """A batch of loose texts (drafts, rule examples), each its own message."""
+        n = len(texts)
+        return cls(
+            texts=list(texts),
+            kinds=np.array([kind] * n, dtype=object),
+            authors=np.array(["draft"] * n, dtype=object),
+            attachments=np.array([None] * n, dtype=object),
+            groups=np.arange(n),
+        )
+
+    def text(self, row: int) -> str:
+        if not self.columnar:
+            return str(self.texts[row])
+        cached = self._python.get(row)
+        if cached is None:
+            value = self.texts[row].as_py()
+            cached = "" if value is None else value
+            self._python[row] = cached
+        return cached
+
+    def materialise(self, rows: np.ndarray) -> None:
+        """Fetch many texts from the column in one call (faster than one by one)."""
+        if not self.columnar:
+            return
+        missing = np.array([r for r in rows.tolist() if r not in self._python], dtype=np.int64)
+        if len(missing) == 0:
+            return
+        import pyarrow as pa
+
+        values = self.texts.take(pa.array(missing)).to_pylist()
+        self._python.update(zip(missing.tolist(), (v or "" for v in values), strict=True))
+
+    def prefilter(self, pattern: str, rows: np.ndarray) -> np.ndarray:
+        """Rows among ``rows`` whose text matches RE2 ``pattern`` (whole column, cached)."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        if len(rows) == len(self):
+            cached = self._cache.get(pattern)
+            if cached is None:
+                mask = pc.fill_null(pc.match_substring_regex(self.texts, pattern), False)
+                cached = np.flatnonzero(np.asarray(mask.to_numpy(zero_copy_only=False)))
+                self._cache[pattern] = cached
+            return np.asarray(cached)
+        subset = self.texts.take(pa.array(rows))
+        mask = pc.fill_null(pc.match_substring_regex(subset, pattern), False)
+        return rows[np.asarray(mask.to_numpy(zero_copy_only=False), dtype=bool)]
+
+
+@dataclass
+class Hits:
+    """Rows that matched, and for each the character spans that made it match."""
+
+    rows: np.ndarray
+    spans: dict[int, list[Span]]
+
+    @classmethod
+    def none(cls) -> Hits:
+        return cls(np.zeros(0, dtype=np.int64), {})
+
+
+class Matcher:
+    """Base of every compiled matcher."""
+
+    def evaluate(self, batch: Batch, domain: np.ndarray) -> Hits:  # pragma: no cover
+        raise NotImplementedError
+
+
+# --------------------------------------------------------------------------- leaves
+
+
+class RegexMatcher(Matcher):
+    """Words, phrases, names or a raw pattern: an exact regex and an optional RE2 prefilter."""
+
+    def __init__(self, exact: str, prefilter: str | None, *, flags: int = 0) -> None:
+        try:
+            self.exact = regex.compile(exact, flags | regex.VERSION1)
+        except regex.error as exc:
+            raise SpecError((), f"not a valid regular expression ({exc})") from exc
+        self.prefilter = prefilter
+
+    def evaluate(self, batch: Batch, domain: np.ndarray) -> Hits:
+        rows = domain
+        if self.prefilter is not None and batch.columnar and len(rows) >= PREFILTER_MIN_ROWS:
+            rows = batch.prefilter(self.prefilter, rows)
+        batch.materialise(rows)
+        spans: dict[int, list[Span]] = {}
+        for row in rows.tolist():
+            text = batch.text(row)
+            try:
+                found = [m.span() for m in self.exact.finditer(text, timeout=REGEX_TIMEOUT_SECONDS)]
+            except TimeoutError as exc:
+                raise RuleTimeoutError(
+                    f"rule {batch.rule}: its pattern took over {REGEX_TIMEOUT_SECONDS:g} s on one "
+                    "message and was stopped",
+                    hint="simplify the pattern (nested repeats such as (a+)+ are catastrophic)",
+                ) from exc
+            found = [s for s in found if s[1] > s[0]]
+            if found:
+                spans[row] = found
+        return Hits(np.array(sorted(spans), dtype=np.int64), spans)
+
+
+class NothingMatcher(Matcher):
+    """Matches nothing: a roster list used by a rule when no roster was given."""
+
+    def evaluate(self, batch: Batch, domain: np.ndarray) -> Hits:
+        return Hits.none()
+
+
+class ShoutingMatcher(Matcher):
+    """Mostly capital letters over a minimum length: a display of anger in text."""
+
+    def __init__(self, min_letters: int, ratio: float) -> None:
+        self.min_letters = min_letters
+        self.ratio = ratio
+
+    def evaluate(self, batch: Batch, domain: np.ndarray) -> Hits:
+        rows = domain
+        if batch.columnar and len(rows) >= PREFILTER_MIN_ROWS:
+            rows = batch.prefilter(r"\p{Lu}[^\p{Ll}]*\p{Lu}[^\p{Ll}]*\p{Lu}", rows)
+        batch.materialise(rows)
+        spans: dict[int, list[Span]] = {}
+        for row in rows.tolist():
+            text = batch.text(row)
+            upper = sum(1 for c in text if c.isupper())
+            letters = sum(1 for c in text if c.isalpha())
+            if letters >= self.min_letters and upper >= self.ratio * letters:
+                spans[row] = [(0, len(text))]
+        return Hits(np.array(sorted(spans), dtype=np.int64), spans)
+
+
+class AttachmentMatcher(Matcher):
+    """An image (or any media) attached by the same person within N messages either side."""
+
+    def __init__(self, media: str, within: int, same_author: bool) -> None:
+        self.media = media
+        self.within = within
+        self.same_author = same_author
+
+    def _is_media(self, batch: Batch) -> np.ndarray:
+        kinds = batch.kinds
+        media = kinds == "media"
+        if self.media == "image":
+            names = np.array([a or "" for a in batch.attachments], dtype=object)
+            image = (
+                np.array([bool(_IMAGE_NAME.search(n)) for n in names], dtype=bool)
+                if len(names)
+                else np.zeros(0, dtype=bool)
+            )
+            # An omitted medium (`<Media omitted>`) may be an image: we cannot tell, so it counts.
+            media = media & (image | (names == ""))
+        return np.asarray(media, dtype=bool)
+
+    def evaluate(self, batch: Batch, domain: np.ndarray) -> Hits:
+        media = self._is_media(batch)
+        near = np.zeros(len(batch), dtype=bool)
+        n = len(batch)
+        for shift in range(-self.within, self.within + 1):
+            if shift == 0:
+                continue
+            src = np.arange(max(0, -shift), min(n, n - shift))
+            dst = src + shift
+            ok = media[dst] & (batch.groups[dst] == batch.groups[src])
+            if self.same_author:
+                ok &= batch.authors[dst] == batch.authors[src]
+            near[src[ok]] = True
+        rows = domain[near[domain]]
+        return Hits(rows, {int(r): [] for r in rows})
+
+
+_IMAGE_NAME = regex.compile(r"(?i)\.(?:jpe?g|png|gif|webp|heic|bmp)$|PHOTO|IMG-|Screenshot")
+
+
+# --------------------------------------------------------------------------- compositions
+
+
+class AnyMatcher(Matcher):
+    def __init__(self, parts: list[Matcher]) -> None:
+        self.parts = parts
+
+    def evaluate(self, batch: Batch, domain: np.ndarray) -> Hits:
+        spans: dict[int, list[Span]] = {}
+        for part in self.parts:
+            hits = part.evaluate(batch, domain)
+            for row in hits.rows.tolist():
+                spans.setdefault(row, []).extend(hits.spans.get(row, []))
+        return Hits(np.array(sorted(spans), dtype=np.int64), spans)
+
+
+class AllMatcher(Matcher):
+    def __init__(self, parts: list[Matcher]) -> None:
+        self.parts = parts
+
+    def evaluate(self, batch: Batch, domain: np.ndarray) -> Hits:
+        spans: dict[int, list[Span]] = {}
+        rows = domain
+        for index, part in enumerate(self.parts):
+            hits = part.evaluate(batch, rows)
+            rows = hits.rows
+            if index == 0:
+                spans = {r: list(hits.spans.get(r, [])) for r in rows.tolist()}
+            else:
+                spans = {r: spans[r] + hits.spans.get(r, []) for r in rows.tolist()}
+            if len(rows) == 0:
+                break
+        return Hits(rows, spans)
+
+
+class NotMatcher(Matcher):
+    def __init__(self, part: Matcher) -> None:
+        self.part = part
+
+    def evaluate(self, batch: Batch, domain: np.ndarray) -> Hits:
+        hit = self.part.evaluate(batch, domain).rows
+        rows = np.setdiff1d(domain, hit, assume_unique=True)
+        return Hits(rows, {int(r): [] for r in rows})
+
+
+_WORD = regex.compile(r"[\p{L}\p{N}']+")
+
+
+class NearMatcher(Matcher):
+    """Two matchers whose spans lie within N words of each other."""
+
+    def __init__(self, first: Matcher, second: Matcher, within: int, ordered: bool) -> None:
+        self.first = first
+        self.second = second
+        self.within = within
+        self.ordered = ordered
+
+    def evaluate(self, batch: Batch, domain: np.ndarray) -> Hits:
+        a = self.first.evaluate(batch, domain)
+        if len(a.rows) == 0:
+            return Hits.none()
+        b = self.second.evaluate(batch, a.rows)
+        spans: dict[int, list[Span]] = {}
+        for row in b.rows.tolist():
+            text = batch.text(row)
+            pairs = self._close_pairs(text, a.spans.get(row, []), b.spans.get(row, []))
+            if pairs:
+                spans[row] = pairs
+        return Hits(np.array(sorted(spans), dtype=np.int64), spans)
+
+    def _close_pairs(self, text: str, left: list[Span], right: list[Span]) -> list[Span]:
+        found: list[Span] = []
+        for x in left:
+            for y in right:
+                if self.ordered and y[0] < x[0]:
+                    continue
+                first, second = (x, y) if x[0] <= y[0] else (y, x)
+                if second[0] < first[1]:  # overlapping spans are one word, not two near ones
+                    continue
+                gap = text[first[1] : second[0]]
+                if len(_WORD.findall(gap)) <= self.within:
+                    found.extend([x, y])
+        return sorted(set(found))
+
+
+# --------------------------------------------------------------------------- compiling specs
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Named word lists a rule can pull in with ``@name`` (shared lists and the roster)."""
+
+    lists: dict[str, list[str]]
+    optional: frozenset[str] = frozenset()
+    """Lists that may be empty (the roster, when none was given): they then match nothing."""
+
+    def expand(self, entries: Iterable[Any], at: tuple[str | int, ...]) -> list[str]:
+        words: list[str] = []
+        for index, entry in enumerate(entries):
+            if not isinstance(entry, str) or not entry.strip():
+                raise SpecError((*at, index), "expected a non-empty word")
+            if entry.startswith("@"):
+                name = entry[1:]
+                if name not in self.lists:
+                    close = difflib.get_close_matches(name, self.lists, n=1)
+                    hint = f" (did you mean @{close[0]}?)" if close else ""
+                    raise SpecError((*at, index), f"no word list named {entry}{hint}")
+                words.extend(self.lists[name])
+            else:
+                words.append(entry.strip())
+        return words
+
+
+Builder = Callable[[dict[str, Any], Vocabulary, tuple[str | int, ...]], Matcher]
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One matcher kind: its options with defaults, and how to build it."""
+
+    options: dict[str, Any]
+    build: Builder
+    doc: str
+
+
+def _require(
+    value: Any, kind: type | tuple[type, ...], at: tuple[str | int, ...], what: str
+) -> Any:
+    if isinstance(value, bool) and kind in (int, float, (int, float)):
+        raise SpecError(at, f"expected {what}")
+    if not isinstance(value, kind):
+        raise SpecError(at, f"expected {what}")
+    return value
+
+
+def _word_list(
+    spec: dict[str, Any], key: str, vocab: Vocabulary, at: tuple[str | int, ...]
+) -> list[str]:
+    value = spec[key]
+    if isinstance(value, str):
+        value = [value]
+    _require(value, list, (*at, key), "a list of words")
+    words = vocab.expand(value, (*at, key))
+    optional_only = bool(value) and all(
+        isinstance(v, str) and v.startswith("@") and v[1:] in vocab.optional for v in value
+    )
+    if not words and not optional_only:
+        raise SpecError((*at, key), "the list is empty")
+    return words
+
+
+def _build_words(spec: dict[str, Any], vocab: Vocabulary, at: tuple[str | int, ...]) -> Matcher:
+    key = "words" if "words" in spec else "phrases"
+    words = _word_list(spec, key, vocab, at)
+    if not words:
+        return NothingMatcher()
+    disguised = _require(spec.get("disguised", False), bool, (*at, "disguised"), "true or false")
+    case = _require(
+        spec.get("case_sensitive", False), bool, (*at, "case_sensitive"), "true or false"
+    )
+    as_name = _require(spec.get("as_name", False), bool, (*at, "as_name"), "true or false")
+    built: WordPattern = words_pattern(
+        words, disguised=disguised, case_sensitive=case or as_name, as_name=as_name
+    )
+    return RegexMatcher(built.exact, built.prefilter)
+
+
+def _build_pattern(spec: dict[str, Any], vocab: Vocabulary, at: tuple[str | int, ...]) -> Matcher:
+    pattern = _require(spec["pattern"], str, (*at, "pattern"), "a regular expression")
+    case = _require(
+        spec.get("case_sensitive", False), bool, (*at, "case_sensitive"), "true or false"
+    )
+    flags = 0 if case else regex.IGNORECASE
+    try:
+        return RegexMatcher(pattern, to_re2(pattern, case_sensitive=case), flags=flags)
+    except SpecError as exc:
+        raise SpecError((*at, "pattern"), exc.message) from exc
+
+
+def _build_shouting(spec: dict[str, Any], vocab: Vocabulary, at: tuple[str | int, ...]) -> Matcher:
+    _require(spec["shouting"], bool, (*at, "shouting"), "true")
+    letters = _require(spec.get("min_letters", 12), int, (*at, "min_letters"), "a whole number")
+    ratio = _require(spec.get("ratio", 0.8), (int, float), (*at, "ratio"), "a number from 0 to 1")
+    if not 0 < ratio <= 1:
+        raise SpecError((*at, "ratio"), "expected a number from 0 to 1")
+    return ShoutingMatcher(letters, float(ratio))
+
+
+def _build_attachment(
+    spec: dict[str, Any], vocab: Vocabulary, at: tuple[str | int, ...]
+) -> Matcher:
+    media = _require(spec["attachment"], str, (*at, "attachment"), "image or media")
+    if media not in {"image", "media"}:
+        raise SpecError((*at, "attachment"), "expected image or media")
+    within = _require(spec.get("within", 1), int, (*at, "within"), "a whole number of messages")
+    same = _require(spec.get("same_author", True), bool, (*at, "same_author"), "true or false")
+    return AttachmentMatcher(media, within, same)
+
+
+def _parts(
+    spec: dict[str, Any], key: str, vocab: Vocabulary, at: tuple[str | int, ...]
+) -> list[Matcher]:
+    value = _require(spec[key], list, (*at, key), "a list of matchers")
+    if not value:
+        raise SpecError((*at, key), "the list is empty")
+    return [compile_matcher(part, vocab, (*at, key, i)) for i, part in enumerate(value)]
+
+
+def _build_any(spec: dict[str, Any], vocab: Vocabulary, at: tuple[str | int, ...]) -> Matcher:
+    return AnyMatcher(_parts(spec, "any", vocab, at))
+
+
+def _build_all(spec: dict[str, Any], vocab: Vocabulary, at: tuple[str | int, ...]) -> Matcher:
+    return AllMatcher(_parts(spec, "all", vocab, at))
+
+
+def _build_not(spec: dict[str, Any], vocab: Vocabulary, at: tuple[str | int, ...]) -> Matcher:
+    return NotMatcher(compile_matcher(spec["not"], vocab, (*at, "not")))
+
+
+def _build_near(spec: dict[str, Any], vocab: Vocabulary, at: tuple[str | int, ...]) -> Matcher:
+    parts = _parts(spec, "near", vocab, at)
+    if len(parts) != 2:
+        raise SpecError((*at, "near"), "expected exactly two matchers")
+    within = _require(spec.get("within", 5), int, (*at, "within"), "a whole number of words")
+    ordered = _require(spec.get("ordered", False), bool, (*at, "ordered"), "true or false")
+    return NearMatcher(parts[0], parts[1], within, ordered)
+
+
+#: Every matcher kind: its options (with defaults) and builder. The schema is these keys.
+KINDS: dict[str, Kind] = {
+    "words": Kind(
+        {"disguised": False, "case_sensitive": False, "as_name": False},
+        _build_words,
+        "whole words, any case; '@name' includes a shared list",
+    ),
+    "phrases": Kind(
+        {"disguised": False, "case_sensitive": False, "as_name": False},
+        _build_words,
+        "whole phrases; spaces match any run of white space",
+    ),
+    "pattern": Kind(
+        {"case_sensitive": False},
+        _build_pattern,
+        "a regular expression (regex module), with a time limit",
+    ),
+    "shouting": Kind(
+        {"min_letters": 12, "ratio": 0.8},
+        _build_shouting,
+        "mostly capital letters over a minimum length",
+    ),
+    "attachment": Kind(
+        {"within": 1, "same_author": True},
+        _build_attachment,
+        "an image or media attached within N messages by the same person",
+    ),
+    "any": Kind({}, _build_any, "at least one of the matchers"),
+    "all": Kind({}, _build_all, "every one of the matchers"),
+    "not": Kind({}, _build_not, "the matcher does not match"),
+    "near": Kind(
+        {"within": 5, "ordered": False}, _build_near, "two matchers within N words of each other"
+    ),
+}
+
+
+def compile_matcher(spec: Any, vocab: Vocabulary, at: tuple[str | int, ...]) -> Matcher:
+    """Validate and compile one matcher spec; :class:`SpecError` says where it is wrong."""
+    if not isinstance(spec, dict):
+        raise SpecError(at, f"expected a matcher (a mapping with one of: {', '.join(KINDS)})")
+    kinds = [k for k in spec if k in KINDS]
+    if len(kinds) != 1:
+        unknown = [k for k in spec if k not in KINDS]
+        if not kinds and unknown:
+            close = difflib.get_close_matches(str(unknown[0]), list(KINDS), n=1)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            raise SpecError((*at, str(unknown[0])), f"unknown matcher kind{hint}")
+        raise SpecError(at, f"expected exactly one of: {', '.join(KINDS)}")
+    kind = KINDS[kinds[0]]
+    for key in spec:
+        if key != kinds[0] and key not in kind.options:
+            known = list(kind.options)
+            close = difflib.get_close_matches(str(key), known, n=1)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            allowed = f"; {kinds[0]} takes {', '.join(known)}" if known else ""
+            raise SpecError((*at, str(key)), f"unknown option{hint}{allowed}")
+    return kind.build(spec, vocab, at)
+
+
+def to_re2(pattern: str, *, case_sensitive: bool) -> str | None:
+    """An RE2 prefilter that finds a superset of what ``pattern`` finds, or None.
+
+    RE2 lacks look-arounds and back-references, and its ``\\b \\w \\d \\s`` are ASCII-only. We
+    translate the classes to their Unicode spelling, drop word boundaries (a looser match is
+    still a superset), and give up on anything else: then the exact pass sees every row.
+    """
+    if regex.search(r"\(\?<?[=!]|\\[1-9]|\\g<|\(\?P=|\(\?>|[*+?}]\+|\\[GKXR]", pattern):
+        return None
+    out: list[str] = []
+    in_class = False
+    i = 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\" and i + 1 < len(pattern):
+            nxt = pattern[i + 1]
+            if nxt in "bB":
+                i += 2
+                continue
+            table_out = {
+                "w": r"[\p{L}\p{N}_]",
+                "d": r"\p{Nd}",
+                "s": r"[\s\x{a0}\x{2000}-\x{200a}\x{202f}\x{3000}]",
+            }
+            table_in = {
+                "w": r"\p{L}\p{N}_",
+                "d": r"\p{Nd}",
+                "s": r"\s\x{a0}\x{2000}-\x{200a}\x{202f}\x{3000}",
+            }
+            if nxt in table_out:
+                out.append(table_in[nxt] if in_class else table_out[nxt])
+                i += 2
+                continue
+            if nxt in "WDS":
+                return None
+            out.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if char == "[" and not in_class:
+            in_class = True
+        elif char == "]" and in_class:
+            in_class = False
+        out.append(char)
+        i += 1
+    translated = "".join(out)
+    return translated if case_sensitive else "(?i)" + translated

@@ -1,0 +1,277 @@
+"""Rule files: the schema, loading a rule pack, and compiling each rule once.
+
+One YAML file per rule under ``rules/<category>/``; shared word lists under ``rules/lists/``.
+A rule says what it enforces (``policy``), why and what to do instead (``description``), what it
+matches (``match``), what it lets through (``exceptions``, ``unless``) and carries examples that
+must and must not match (they run as tests). Every mistake is reported as
+``file:line: field: what is wrong``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+from chatguard.errors import ChatguardError
+from chatguard.matchers import Matcher, SpecError, Vocabulary, compile_matcher
+from chatguard.yamlpos import Path_, load_yaml, where
+
+#: The category ids every output uses; fixed by the code of conduct.
+CATEGORIES: tuple[str, ...] = (
+    "abuse",
+    "swearing",
+    "child-naming",
+    "private-email",
+    "defamation",
+    "disrepute",
+    "policy-challenge",
+    "discrimination",
+)
+#: Categories that need human judgement: reports word their findings "possible …, for review".
+REVIEW_CATEGORIES = frozenset({"defamation", "disrepute"})
+SEVERITIES: tuple[str, ...] = ("low", "medium", "high")
+#: Kinds of message a rule reads unless it says otherwise (system lines and deletions are not
+#: anybody's words).
+DEFAULT_KINDS: tuple[str, ...] = ("text", "media", "poll", "location", "contact")
+
+
+class Examples(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    match: list[str] = []
+    ok: list[str] = []
+
+
+class RuleSpec(BaseModel):
+    """The fields of a rule file (matchers are checked by :mod:`chatguard.matchers`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    category: str
+    severity: str
+    title: str
+    policy: str
+    description: str
+    match: dict[str, Any]
+    exceptions: list[str] = []
+    unless: list[dict[str, Any]] = []
+    applies_to: list[str] = list(DEFAULT_KINDS)
+    examples: Examples = Examples()
+    enabled: bool = True
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, value: str) -> str:
+        import re
+
+        if not re.fullmatch(r"[a-z][a-z0-9-]*\.[a-z0-9][a-z0-9.-]*", value):
+            raise ValueError("expected <category>.<name> in lower case, e.g. swearing.profanity")
+        return value
+
+    @field_validator("category")
+    @classmethod
+    def _category(cls, value: str) -> str:
+        if value not in CATEGORIES:
+            close = difflib.get_close_matches(value, CATEGORIES, n=1)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            raise ValueError(f"unknown category{hint}; one of {', '.join(CATEGORIES)}")
+        return value
+
+    @field_validator("severity")
+    @classmethod
+    def _severity(cls, value: str) -> str:
+        if value not in SEVERITIES:
+            raise ValueError(f"expected one of {', '.join(SEVERITIES)}")
+        return value
+
+    @field_validator("applies_to")
+    @classmethod
+    def _kinds(cls, value: list[str]) -> list[str]:
+        from chatguard.model import KINDS
+
+        for kind in value:
+            if kind not in KINDS:
+                raise ValueError(f"unknown message kind {kind!r}; one of {', '.join(KINDS)}")
+        return value
+
+
+@dataclass
+class Rule:
+    """A compiled rule, ready to apply."""
+
+    spec: RuleSpec
+    path: Path
+    matcher: Matcher
+    exceptions: Matcher | None
+    unless: list[Matcher]
+    lines: dict[Path_, int] = field(repr=False, default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+    @property
+    def category(self) -> str:
+        return self.spec.category
+
+    @property
+    def severity(self) -> str:
+        return self.spec.severity
+
+    @property
+    def for_review(self) -> bool:
+        return self.spec.category in REVIEW_CATEGORIES
+
+
+@dataclass
+class RuleSet:
+    """Every rule of a pack (plus a school's extra rules), and a hash that identifies them."""
+
+    rules: list[Rule]
+    sources: list[Path]
+    digest: str
+
+    def select(self, categories: list[str] | None = None) -> RuleSet:
+        chosen = [r for r in self.rules if not categories or r.category in categories]
+        return RuleSet(chosen, self.sources, self.digest)
+
+    def by_id(self, rule_id: str) -> Rule:
+        for rule in self.rules:
+            if rule.id == rule_id:
+                return rule
+        close = difflib.get_close_matches(rule_id, [r.id for r in self.rules], n=1)
+        hint = f"did you mean {close[0]}?" if close else "see chatguard rules list"
+        raise ChatguardError(f"no rule with id {rule_id!r}", hint=hint)
+
+
+def default_pack() -> Path:
+    """The rule pack that ships inside chatguard (``rules/`` in the source tree)."""
+    return Path(str(resources.files("chatguard.defaultpack")))
+
+
+def load_lists(folders: list[Path]) -> dict[str, list[str]]:
+    """Shared word lists: every ``lists/*.yaml`` holding ``words:`` (a later folder wins)."""
+    lists: dict[str, list[str]] = {}
+    for folder in folders:
+        for path in sorted((folder / "lists").glob("*.yaml")):
+            data, lines = load_yaml(path)
+            if not isinstance(data, dict) or not isinstance(data.get("words"), list):
+                raise ChatguardError(f"{path}:1: expected a mapping with a list under words:")
+            unknown = [k for k in data if k not in {"words", "description"}]
+            if unknown:
+                raise ChatguardError(f"{where(path, lines, (unknown[0],))}: unknown field")
+            words = []
+            for i, word in enumerate(data["words"]):
+                if not isinstance(word, str) or not word.strip():
+                    raise ChatguardError(f"{where(path, lines, ('words', i))}: expected a word")
+                words.append(word.strip())
+            if not words:
+                raise ChatguardError(f"{where(path, lines, ('words',))}: the list is empty")
+            lists[path.stem] = words
+    return lists
+
+
+def load_rules(
+    folders: list[Path] | None = None,
+    *,
+    extra_lists: dict[str, list[str]] | None = None,
+) -> RuleSet:
+    """Load, validate and compile every rule in ``folders`` (default: the bundled pack).
+
+    ``extra_lists`` adds named lists (the roster's ``pupils``, ``staff`` …) that rules use as
+    ``@roster-pupils`` etc.
+    """
+    folders = folders or [default_pack()]
+    for folder in folders:
+        if not folder.is_dir():
+            raise ChatguardError(f"{folder}: not a folder of rules")
+    from chatguard.roster import ROSTER_LISTS
+
+    lists = load_lists(folders)
+    lists.update(extra_lists or {})
+    for name in ROSTER_LISTS:
+        lists.setdefault(name, [])
+    vocab = Vocabulary(lists, optional=frozenset(ROSTER_LISTS))
+    rules: list[Rule] = []
+    seen: dict[str, Path] = {}
+    digest = hashlib.sha256()
+    for folder in folders:
+        paths = sorted(
+            p for p in folder.rglob("*.yaml") if "lists" not in p.relative_to(folder).parts
+        )
+        for path in paths:
+            text = path.read_text(encoding="utf-8")
+            digest.update(str(path.relative_to(folder)).encode() + b"\0" + text.encode())
+            rule = load_rule(path, vocab, text=text)
+            if rule.id in seen:
+                raise ChatguardError(
+                    f"{where(path, rule.lines, ('id',))}: duplicate rule id {rule.id!r} "
+                    f"(also in {seen[rule.id]})",
+                    hint="give each rule its own id",
+                )
+            seen[rule.id] = path
+            if rule.spec.enabled:
+                rules.append(rule)
+    for name in sorted(lists):
+        digest.update(name.encode() + b"\0" + "\n".join(lists[name]).encode())
+    return RuleSet(rules, folders, digest.hexdigest())
+
+
+def load_rule(path: Path, vocab: Vocabulary, *, text: str | None = None) -> Rule:
+    """Validate and compile one rule file."""
+    data, lines = load_yaml(path, text)
+    if not isinstance(data, dict):
+        raise ChatguardError(f"{path}:1: a rule file holds one mapping (id:, category: …)")
+    try:
+        spec = RuleSpec.model_validate(data)
+    except ValidationError as exc:
+        raise _schema_error(path, lines, exc) from None
+    expected_folder = path.parent.name
+    if expected_folder in CATEGORIES and spec.category != expected_folder:
+        raise ChatguardError(
+            f"{where(path, lines, ('category',))}: category {spec.category!r} in folder "
+            f"{expected_folder}/",
+            hint="move the file or fix the category",
+        )
+    if not spec.id.startswith(spec.category + "."):
+        raise ChatguardError(
+            f"{where(path, lines, ('id',))}: id must start with its category ({spec.category}.)"
+        )
+    try:
+        matcher = compile_matcher(spec.match, vocab, ("match",))
+        exceptions = None
+        if spec.exceptions:
+            exceptions = compile_matcher({"phrases": spec.exceptions}, vocab, ("exceptions",))
+        unless = [compile_matcher(u, vocab, ("unless", i)) for i, u in enumerate(spec.unless)]
+    except SpecError as exc:
+        raise ChatguardError(f"{where(path, lines, exc.at)}: {exc.message}") from None
+    return Rule(spec, path, matcher, exceptions, unless, lines)
+
+
+def _schema_error(path: Path, lines: dict[Path_, int], exc: ValidationError) -> ChatguardError:
+    error = exc.errors()[0]
+    at = tuple(error["loc"])
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        known = list(RuleSpec.model_fields)
+        if len(at) > 1 and at[0] == "examples":
+            known = ["match", "ok"]
+        close = difflib.get_close_matches(str(at[-1]), known, n=1)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        return ChatguardError(f"{where(path, lines, at)}: unknown field{hint}")
+    if kind == "missing":
+        return ChatguardError(f"{path}:1: {'.'.join(map(str, at))}: required field is missing")
+    message = str(error["msg"]).removeprefix("Value error, ")
+    message = {
+        "Input should be a valid string": "expected text",
+        "Input should be a valid list": "expected a list",
+        "Input should be a valid dictionary": "expected a mapping",
+        "Input should be a valid boolean": "expected true or false",
+    }.get(message, message)
+    return ChatguardError(f"{where(path, lines, at)}: {message}")

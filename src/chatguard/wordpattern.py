@@ -1,0 +1,124 @@
+"""Build regular expressions for whole words and phrases, optionally tolerant of disguise.
+
+Parents disguise swearing (``f*ck``, ``sh1t``, ``f.u.c.k``, ``f u c k``, ``fuuuuck``, ``$h!t``) but
+a school's chat is full of innocent words that *contain* swears (Scunthorpe, cocktail, assassin,
+Hancock, shiitake) and surnames that *resemble* them (Pratt, Twatt). The rules here:
+
+- a word matches only as a whole word: no letter or digit may touch it on either side;
+- a disguised letter may be a look-alike (``1`` for i, ``$`` for s, ``@`` for a, ``*`` for any
+  letter but the first);
+- a letter may be stretched to three or more (``fuuuck``) but a single letter is never doubled
+  (so ``prat`` does not match ``Pratt``);
+- letters may be spaced out only by one separator used between *every* pair of letters
+  (``f.u.c.k``, ``f u c k``), so ``it's hit`` never reads as ``shit``.
+
+Every pattern is written twice from one description: with look-arounds for the ``regex`` module
+(exact spans), and with consuming boundaries for RE2 (pyarrow's whole-column prefilter), where
+it finds a superset of the same rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+#: Look-alike characters for each letter, beyond the letter itself.
+LOOKALIKES: dict[str, str] = {
+    "a": "@4",
+    "b": "8",
+    "c": "(",
+    "e": "3",
+    "g": "9",
+    "i": "1!|",
+    "l": "1|",
+    "o": "0",
+    "s": "$5",
+    "t": "7+",
+    "u": "v",
+}
+#: Characters used to space out a disguised word.
+SPACERS: tuple[str, ...] = (" ", ".", "-", "_", "*")
+
+_LETTER_OR_DIGIT = r"\p{L}\p{N}"
+
+
+def _char_class(chars: str) -> str:
+    escaped = "".join("\\" + c if c in r"\]^-[" else c for c in chars)
+    return f"[{escaped}]"
+
+
+def _letter(char: str, *, first: bool, disguised: bool) -> str:
+    """One letter of a word: itself, its look-alikes, ``*`` (not first), stretched to 3+."""
+    if not disguised or not char.isalpha():
+        return _escape(char)
+    options = char + LOOKALIKES.get(char, "") + ("" if first else "*")
+    cls = _char_class(options)
+    return f"{cls}(?:{cls}{{2,}})?"
+
+
+def _escape(text: str) -> str:
+    out = []
+    for char in text:
+        if char.isalnum() or char in "'’ ":
+            out.append(char)
+        else:
+            out.append("\\" + char if char in r".^$*+?{}[]\|()/-#&~" else char)
+    return "".join(out)
+
+
+def _plain_word(word: str) -> str:
+    """A literal word or phrase: runs of spaces match any whitespace, apostrophes both kinds."""
+    parts = []
+    for token in word.split():
+        parts.append(_escape(token).replace("'", "['’]").replace("’", "['’]"))
+    return r"\s+".join(parts)
+
+
+def _disguised_word(word: str) -> str:
+    """A single word, tolerant of look-alikes, stretching and uniform spacing."""
+    letters = [c for c in word.lower() if not c.isspace()]
+    pieces = [_letter(c, first=i == 0, disguised=True) for i, c in enumerate(letters)]
+    variants = ["".join(pieces)]
+    if len(letters) > 2:
+        for spacer in SPACERS:
+            sep = _escape(spacer) if spacer != " " else " "
+            variants.append(sep.join(pieces))
+    return "(?:" + "|".join(variants) + ")"
+
+
+@dataclass(frozen=True)
+class WordPattern:
+    """The two spellings of one pattern: exact (``regex`` module) and prefilter (RE2)."""
+
+    exact: str
+    prefilter: str
+
+
+def words_pattern(
+    words: list[str],
+    *,
+    disguised: bool = False,
+    case_sensitive: bool = False,
+    as_name: bool = False,
+) -> WordPattern:
+    """A pattern matching any of ``words`` (or phrases) as whole words.
+
+    ``as_name`` is for names that are also words (Grace, Will, Mark): written with a capital
+    and not where every word has one, at the start of a sentence (``Will you bring …``).
+    """
+    bodies = []
+    for word in sorted(set(words), key=lambda w: (-len(w), w)):
+        if disguised and " " not in word.strip():
+            bodies.append(_disguised_word(word))
+        else:
+            bodies.append(_plain_word(word))
+    core = "|".join(bodies) or "(?!)"
+    flags = "" if case_sensitive else "(?i)"
+    bounded = f"(?<![{_LETTER_OR_DIGIT}])(?:{core})(?![{_LETTER_OR_DIGIT}])"
+    exact = flags + bounded
+    if as_name:
+        # Not first in a sentence, unless possessive ("Will's mum" is a name anywhere).
+        not_first = r"(?<!^\s*)(?<!\n\s*)(?<![.!?]\s*)(?<![.!?]\s*\p{Pi})"
+        possessive = f"(?<![{_LETTER_OR_DIGIT}])(?:{core})(?=['’]s(?![{_LETTER_OR_DIGIT}]))"
+        exact = f"{flags}(?:{not_first}{bounded}|{possessive})"
+    prefilter = f"{flags}(?:^|[^{_LETTER_OR_DIGIT}])(?:{core})(?:[^{_LETTER_OR_DIGIT}]|$)"
+    return WordPattern(exact=exact, prefilter=prefilter.replace("(?!)", "[^\\s\\S]"))
