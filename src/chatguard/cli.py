@@ -467,6 +467,79 @@ def rules_validate(folder: RuleDirArg = None) -> None:
         typer.echo(f"{len(pack.rules)} rules are valid (rule set {pack.digest[:12]})")
 
 
+@rules_app.command("eval")
+def rules_eval(
+    labels: Annotated[
+        Path, typer.Argument(help="Labels CSV: file,line,author,categories,excerpt.")
+    ],
+    exports: ExportsArg,
+    rules: Annotated[
+        Path | None, typer.Option("--rules", help="Rule folder (default: the bundled pack).")
+    ] = None,
+    roster: RosterOpt = None,
+    format_: Annotated[
+        StatsFormat, typer.Option("--format", help="text for people, json for other tools.")
+    ] = StatsFormat.text,
+    show_errors: Annotated[
+        bool, typer.Option("--show-errors", help="List every false positive and negative.")
+    ] = False,
+) -> None:
+    """Measure rules on labelled chats: precision, recall and F1 per category.
+
+    [b]Example[/b]
+
+      chatguard rules eval fixtures/labelled/labels.csv fixtures/labelled/*.txt
+    """
+    with user_errors():
+        from chatguard.evaluate import evaluate
+
+        pack = _pack(rules, roster)
+        result = evaluate(labels, exports, pack)
+        if format_ is StatsFormat.json:
+            import json
+
+            typer.echo(
+                json.dumps(
+                    {
+                        "messages": result.messages,
+                        "categories": [s.as_dict() for s in result.scores],
+                    },
+                    indent=2,
+                )
+            )
+            return
+        from rich.console import Console
+        from rich.table import Table
+        from rich.text import Text
+
+        from chatguard.safetext import for_terminal
+
+        console = Console(highlight=False)
+        table = Table(title=f"{result.messages} labelled messages", header_style="bold")
+        for column in ("category", "TP", "FP", "FN", "precision", "recall", "F1"):
+            table.add_column(column, justify="left" if column == "category" else "right")
+        for score in result.scores:
+            table.add_row(
+                score.category,
+                str(score.true_positives),
+                str(score.false_positives),
+                str(score.false_negatives),
+                f"{score.precision:.3f}",
+                f"{score.recall:.3f}",
+                f"{score.f1:.3f}",
+            )
+        console.print(table)
+        if show_errors:
+            for mistake in result.mistakes:
+                rules_fired = f" [{', '.join(mistake.rules)}]" if mistake.rules else ""
+                console.print(
+                    Text(
+                        f"{mistake.kind} {mistake.category}{rules_fired}: {mistake.file}:"
+                        f"{mistake.line}: {for_terminal(mistake.text)}"
+                    )
+                )
+
+
 def main() -> None:
     """Entry point of the `chatguard` console script."""
     app()

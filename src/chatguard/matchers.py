@@ -120,7 +120,8 @@ class Batch:
             return np.asarray(cached)
         subset = self.texts.take(pa.array(rows))
         mask = pc.fill_null(pc.match_substring_regex(subset, pattern), False)
-        return rows[np.asarray(mask.to_numpy(zero_copy_only=False), dtype=bool)]
+        keep: np.ndarray = np.asarray(mask.to_numpy(zero_copy_only=False), dtype=bool)
+        return np.asarray(rows[keep])
 
 
 @dataclass
