@@ -122,7 +122,13 @@ def evaluate(labels_path: Path, exports: list[Path], rules: RuleSet) -> Evaluati
                     f"{labels_path}: {name} line {key[1]} is not the first line of a message",
                     hint="labels point at the line with the message's timestamp",
                 )
-        texts.update({(name, int(r.line)): str(r.text) for r in authored.itertuples()})
+        texts.update(
+            zip(
+                ((name, line) for line in authored[m.LINE].tolist()),
+                authored[m.TEXT].astype(str).tolist(),
+                strict=True,
+            )
+        )
         for finding in scan_chat(chat, rules).findings:
             key = (name, finding.line)
             predicted[key].add(finding.category)
