@@ -467,6 +467,23 @@ def rules_validate(folder: RuleDirArg = None) -> None:
         typer.echo(f"{len(pack.rules)} rules are valid (rule set {pack.digest[:12]})")
 
 
+@rules_app.command("docs")
+def rules_docs(
+    folder: RuleDirArg = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write to this file.")
+    ] = None,
+    force: ForceOpt = False,
+) -> None:
+    """Write the rules as a Markdown document (docs/rules.md is generated this way)."""
+    with user_errors():
+        from chatguard.output import open_text
+        from chatguard.ruledocs import rules_markdown
+
+        with open_text(output, force=force) as stream:
+            stream.write(rules_markdown(_pack(folder)))
+
+
 @rules_app.command("eval")
 def rules_eval(
     labels: Annotated[

@@ -151,7 +151,7 @@ class RegexMatcher(Matcher):
 
     def __init__(self, exact: str, prefilter: str | None, *, flags: int = 0) -> None:
         try:
-            self.exact = regex.compile(exact, flags | regex.VERSION1)
+            self.exact = regex.compile(exact, flags)
         except regex.error as exc:
             raise SpecError((), f"not a valid regular expression ({exc})") from exc
         self.prefilter = prefilter

@@ -255,7 +255,9 @@ def load_rule(path: Path, vocab: Vocabulary, *, text: str | None = None) -> Rule
 
 
 def _schema_error(path: Path, lines: dict[Path_, int], exc: ValidationError) -> ChatguardError:
-    error = exc.errors()[0]
+    errors = exc.errors()
+    # A misspelt field shows up twice (unknown, and the real one missing): name the typo.
+    error = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
     at = tuple(error["loc"])
     kind = error["type"]
     if kind == "extra_forbidden":

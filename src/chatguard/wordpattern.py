@@ -73,16 +73,22 @@ def _plain_word(word: str) -> str:
     return r"\s+".join(parts)
 
 
-def _disguised_word(word: str) -> str:
-    """A single word, tolerant of look-alikes, stretching and uniform spacing."""
+def _disguised_word(word: str, group: str | None) -> str:
+    """A single word, tolerant of look-alikes, stretching and uniform spacing.
+
+    With ``group`` (the exact pattern), the first gap captures its separator and every later gap
+    must repeat it; without (RE2, no back-references), any gap may hold any separator, which
+    only widens the prefilter.
+    """
     letters = [c for c in word.lower() if not c.isspace()]
     pieces = [_letter(c, first=i == 0, disguised=True) for i, c in enumerate(letters)]
-    variants = ["".join(pieces)]
-    if len(letters) > 2:
-        for spacer in SPACERS:
-            sep = _escape(spacer) if spacer != " " else " "
-            variants.append(sep.join(pieces))
-    return "(?:" + "|".join(variants) + ")"
+    if len(letters) <= 2:
+        return "".join(pieces)
+    spacer = _char_class("".join(SPACERS)) + "?"
+    if group is None:
+        return spacer.join(pieces)
+    first_gap = f"(?P<{group}>{spacer})"
+    return pieces[0] + first_gap + f"(?P={group})".join(pieces[1:])
 
 
 @dataclass(frozen=True)
@@ -105,13 +111,17 @@ def words_pattern(
     ``as_name`` is for names that are also words (Grace, Will, Mark): written with a capital
     and not where every word has one, at the start of a sentence (``Will you bring …``).
     """
-    bodies = []
-    for word in sorted(set(words), key=lambda w: (-len(w), w)):
+    exact_bodies = []
+    loose_bodies = []
+    for index, word in enumerate(sorted(set(words), key=lambda w: (-len(w), w))):
         if disguised and " " not in word.strip():
-            bodies.append(_disguised_word(word))
+            exact_bodies.append(_disguised_word(word, f"sep{index}"))
+            loose_bodies.append(_disguised_word(word, None))
         else:
-            bodies.append(_plain_word(word))
-    core = "|".join(bodies) or "(?!)"
+            exact_bodies.append(_plain_word(word))
+            loose_bodies.append(_plain_word(word))
+    core = "|".join(exact_bodies) or "(?!)"
+    loose = "|".join(loose_bodies) or "(?!)"
     flags = "" if case_sensitive else "(?i)"
     bounded = f"(?<![{_LETTER_OR_DIGIT}])(?:{core})(?![{_LETTER_OR_DIGIT}])"
     exact = flags + bounded
@@ -120,5 +130,5 @@ def words_pattern(
         not_first = r"(?<!^\s*)(?<!\n\s*)(?<![.!?]\s*)(?<![.!?]\s*\p{Pi})"
         possessive = f"(?<![{_LETTER_OR_DIGIT}])(?:{core})(?=['’]s(?![{_LETTER_OR_DIGIT}]))"
         exact = f"{flags}(?:{not_first}{bounded}|{possessive})"
-    prefilter = f"{flags}(?:^|[^{_LETTER_OR_DIGIT}])(?:{core})(?:[^{_LETTER_OR_DIGIT}]|$)"
+    prefilter = f"{flags}(?:^|[^{_LETTER_OR_DIGIT}])(?:{loose})(?:[^{_LETTER_OR_DIGIT}]|$)"
     return WordPattern(exact=exact, prefilter=prefilter.replace("(?!)", "[^\\s\\S]"))
