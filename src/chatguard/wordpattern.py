@@ -46,11 +46,18 @@ def _char_class(chars: str) -> str:
     return f"[{escaped}]"
 
 
-def _letter(char: str, *, first: bool, disguised: bool) -> str:
-    """One letter of a word: itself, its look-alikes, ``*`` (not first), stretched to 3+."""
+def _letter(char: str, *, first: bool, disguised: bool, short: bool = False) -> str:
+    """One letter of a word: itself, its look-alikes, ``*`` (not first), stretched to 3+.
+
+    A word never starts with a digit look-alike (``8s`` is not ``bs``), and words of two letters
+    take no look-alikes at all: too many innocent tokens would read as them.
+    """
     if not disguised or not char.isalpha():
         return _escape(char)
-    options = char + LOOKALIKES.get(char, "") + ("" if first else "*")
+    lookalikes = "" if short else LOOKALIKES.get(char, "")
+    if first:
+        lookalikes = "".join(c for c in lookalikes if not c.isdigit())
+    options = char + lookalikes + ("" if first else "*")
     cls = _char_class(options)
     return f"{cls}(?:{cls}{{2,}})?"
 
@@ -69,7 +76,7 @@ def _plain_word(word: str) -> str:
     """A literal word or phrase: runs of spaces match any whitespace, apostrophes both kinds."""
     parts = []
     for token in word.split():
-        parts.append(_escape(token).replace("'", "['’]").replace("’", "['’]"))
+        parts.append("".join("['’]" if c in "'’" else c for c in _escape(token)))
     return r"\s+".join(parts)
 
 
@@ -81,8 +88,11 @@ def _disguised_word(word: str, group: str | None) -> str:
     only widens the prefilter.
     """
     letters = [c for c in word.lower() if not c.isspace()]
-    pieces = [_letter(c, first=i == 0, disguised=True) for i, c in enumerate(letters)]
-    if len(letters) <= 2:
+    short = len(letters) <= 2
+    pieces = [
+        _letter(c, first=i == 0, disguised=True, short=short) for i, c in enumerate(letters)
+    ]
+    if short:
         return "".join(pieces)
     spacer = _char_class("".join(SPACERS)) + "?"
     if group is None:
@@ -122,7 +132,7 @@ def words_pattern(
             loose_bodies.append(_plain_word(word))
     core = "|".join(exact_bodies) or "(?!)"
     loose = "|".join(loose_bodies) or "(?!)"
-    flags = "" if case_sensitive else "(?i)"
+    flags = "" if case_sensitive or as_name else "(?i)"
     bounded = f"(?<![{_LETTER_OR_DIGIT}])(?:{core})(?![{_LETTER_OR_DIGIT}])"
     exact = flags + bounded
     if as_name:
