@@ -13,8 +13,21 @@ EXACT = regex.compile(words_pattern(SWEARS, disguised=True).exact)
 
 @pytest.mark.parametrize(
     "text",
-    ["f*ck", "sh1t", "f.u.c.k", "f u c k", "fuuuuck", "$h!t", "F**K", "SHIT", "sh*t", "a$$",
-     "f-u-c-k", "c0ck", "pr@t"],
+    [
+        "f*ck",
+        "sh1t",
+        "f.u.c.k",
+        "f u c k",
+        "fuuuuck",
+        "$h!t",
+        "F**K",
+        "SHIT",
+        "sh*t",
+        "a$$",
+        "f-u-c-k",
+        "c0ck",
+        "pr@t",
+    ],
 )
 def test_disguised_spellings_match(text: str) -> None:
     assert EXACT.search(f"well {text} that") is not None
@@ -22,9 +35,30 @@ def test_disguised_spellings_match(text: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["Scunthorpe", "cocktail", "assassin", "Hancock", "Cockermouth", "shiitake", "Penistone",
-     "Pratt", "Twatt", "it's hit the news", "class", "passport", "8s", "dickens", "Shitake",
-     "f.uck", "bass", "cockpit", "peacock", "Essex", "scrap", "f u ck"],
+    [
+        "Scunthorpe",
+        "cocktail",
+        "assassin",
+        "Hancock",
+        "Cockermouth",
+        "shiitake",
+        "Penistone",
+        "Pratt",
+        "Twatt",
+        "it's hit the news",
+        "class",
+        "passport",
+        "8s",
+        "dickens",
+        "Shitake",
+        "f.uck",
+        "bass",
+        "cockpit",
+        "peacock",
+        "Essex",
+        "scrap",
+        "f u ck",
+    ],
 )
 def test_innocent_words_do_not_match(text: str) -> None:
     assert EXACT.search(f"well {text} that") is None, text

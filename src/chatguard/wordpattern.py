@@ -89,9 +89,7 @@ def _disguised_word(word: str, group: str | None) -> str:
     """
     letters = [c for c in word.lower() if not c.isspace()]
     short = len(letters) <= 2
-    pieces = [
-        _letter(c, first=i == 0, disguised=True, short=short) for i, c in enumerate(letters)
-    ]
+    pieces = [_letter(c, first=i == 0, disguised=True, short=short) for i, c in enumerate(letters)]
     if short:
         return "".join(pieces)
     spacer = _char_class("".join(SPACERS)) + "?"
