@@ -105,18 +105,24 @@ def log(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
 
-def ensure_export(n: int, fmt: str, seed: int) -> tuple[Path, dict[str, Any]]:
-    """Return the cached export for (n, fmt, seed) and its stats, generating it if needed."""
-    stem = f"{fmt}-n{n}-seed{seed}-gen{GENERATOR_VERSION}"
+def ensure_export(
+    n: int, fmt: str, seed: int, *, content: str = "mixed"
+) -> tuple[Path, dict[str, Any]]:
+    """Return the cached export for (n, fmt, seed, content) and its stats, generating it if needed.
+
+    ``mixed`` files keep their original cache names, so existing caches stay valid.
+    """
+    kind = "" if content == "mixed" else f"-{content}"
+    stem = f"{fmt}{kind}-n{n}-seed{seed}-gen{GENERATOR_VERSION}"
     path = CACHE_DIR / f"{stem}.txt"
     stats_path = CACHE_DIR / f"{stem}.json"
     if path.exists() and stats_path.exists():
         log(f"using cached {path.relative_to(BENCH_DIR.parent)}")
         stats: dict[str, Any] = json.loads(stats_path.read_text(encoding="utf-8"))
         return path, stats
-    log(f"generating {n:,} messages ({fmt}) ...")
+    log(f"generating {n:,} messages ({fmt}, {content}) ...")
     started = time.perf_counter()
-    stats = asdict(write_export(path, n, fmt, seed))
+    stats = asdict(write_export(path, n, fmt, seed, content=content))
     stats_path.write_text(json.dumps(stats, indent=2), encoding="utf-8")
     log(f"  wrote {path.stat().st_size / 1e6:.1f} MB in {time.perf_counter() - started:.1f}s")
     return path, stats

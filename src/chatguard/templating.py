@@ -35,10 +35,23 @@ def environment(*, markdown: bool = False) -> jinja2.Environment:
         )
         env.filters["raw"] = Markup
         return env
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=loader,
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
     )
+    env.filters["css_string"] = css_string
+    return env
+
+
+def css_string(value: Any) -> Markup:
+    """A CSS string literal: every character that could end it or the <style> escaped."""
+    out = []
+    for char in str(value):
+        if char.isalnum() or char in " .,:;-_·()/+#@!?":
+            out.append(char)
+        else:
+            out.append(f"\\{ord(char):x} ")
+    return Markup('"' + "".join(out) + '"')

@@ -59,7 +59,8 @@ def _header(result: ScanResult) -> Group:
     return Group(*lines)
 
 
-def _entry(result: ScanResult, finding: Finding) -> Group:
+def entry(result: ScanResult, finding: Finding) -> Group:
+    """One finding: who, when, which rule, the message highlighted, context, the policy line."""
     info = result.rules.get(finding.rule)
     head = Text.assemble(
         (f"line {finding.line}", "bold"),
@@ -134,6 +135,6 @@ def write(result: ScanResult, stream: TextIO) -> None:
     console.print(_header(result))
     for finding in result.findings:
         console.print(Rule(style="dim"))
-        console.print(_entry(result, finding))
+        console.print(entry(result, finding))
     console.print(Rule(style="dim"))
     console.print(_summary(result))
