@@ -1,6 +1,6 @@
-"""Run ONE parse of ONE file in this process and print the measurements as JSON.
+"""Run ONE parse (or parse + scan) of ONE file in this process and print the measurements as JSON.
 
-``bench_parse.py`` starts this script in a fresh interpreter for every timed
+``bench_parse.py`` and ``bench_scan.py`` start this script in a fresh interpreter for every timed
 run. A fresh process is the only way to get an honest peak-RSS figure per run
 (``ru_maxrss`` never goes down, so a second parse in the same process would
 report the first one's peak) and to include the real cost of importing the
@@ -17,13 +17,18 @@ crashed" by the presence of that line.
 from __future__ import annotations
 
 import argparse
+import cProfile
 import importlib
 import inspect
+import io
 import json
+import pstats
 import resource
 import sys
 import time
 import traceback
+from collections import Counter
+from pathlib import Path
 from typing import Any
 
 
@@ -87,6 +92,110 @@ def _run_chatguard(path: str) -> dict[str, Any]:
     }
 
 
+def _run_chatguard_scan(path: str, roster: str | None, profile_top: int) -> dict[str, Any]:
+    """Time each stage of a scan: parse, load the rules (without and with a roster), scan.
+
+    The imports come first and are reported as ``import_s``, outside every stage, so that each
+    stage is the call a library user makes once chatguard is loaded. ``regex``'s compiled-pattern
+    cache is purged before each rule load: without that, the second load would reuse the first
+    one's compiled patterns and look faster than any real first load.
+
+    The scan uses the default pack without a roster (the benchmark's target). With ``roster``,
+    the roster ruleset is also used for a second scan, reported separately: it is what a school
+    runs, and roster lists turn on name matchers that are empty otherwise.
+
+    With ``profile_top`` > 0 this is a diagnostic run instead: every rule is timed on its own
+    (in pack order, sharing one batch as :func:`chatguard.engine.apply_rules` does) and the scan
+    runs under cProfile; its timings are inflated by the profiler and not comparable.
+    """
+    t0 = time.perf_counter()
+    import regex
+
+    from chatguard import __version__
+    from chatguard.load import read_chat
+    from chatguard.roster import load_roster
+    from chatguard.scan import load_ruleset, scan_chat
+
+    import_s = time.perf_counter() - t0
+    out: dict[str, Any] = {"status": "ok", "version": __version__, "import_s": import_s}
+
+    t = time.perf_counter()
+    chat = read_chat(path)
+    out["messages"] = len(chat.messages)
+    out["parse_s"] = time.perf_counter() - t
+    out["rss_after_parse_mb"] = _peak_rss_mb()
+
+    regex.purge()
+    t = time.perf_counter()
+    rules = load_ruleset()
+    out["rules_s"] = time.perf_counter() - t
+    out["rules"] = len(rules.rules)
+    out["rule_ids"] = [r.id for r in rules.rules]
+    out["rules_digest"] = rules.digest
+
+    roster_rules = None
+    if roster is not None:
+        regex.purge()
+        t = time.perf_counter()
+        roster_rules = load_ruleset(load_roster(Path(roster)))
+        out["rules_roster_s"] = time.perf_counter() - t
+        out["rules_roster"] = len(roster_rules.rules)
+
+    if profile_top > 0:
+        out.update(_diagnose(chat, rules, profile_top))
+        return out
+
+    t = time.perf_counter()
+    result = scan_chat(chat, rules)
+    out["scan_s"] = time.perf_counter() - t
+    out["scanned"] = result.scanned
+    out["findings"] = len(result.findings)
+    out["findings_by_rule"] = dict(Counter(f.rule for f in result.findings).most_common())
+    # Peak of parse + default scan, before the optional roster scan adds its own objects.
+    out["rss_after_scan_mb"] = _peak_rss_mb()
+    del result
+
+    if roster_rules is not None:
+        t = time.perf_counter()
+        result = scan_chat(chat, roster_rules)
+        out["scan_roster_s"] = time.perf_counter() - t
+        out["findings_roster"] = len(result.findings)
+        out["findings_roster_by_rule"] = dict(
+            Counter(f.rule for f in result.findings).most_common()
+        )
+    return out
+
+
+def _diagnose(chat: Any, rules: Any, top: int) -> dict[str, Any]:
+    """Per-rule times over one shared batch, and a cProfile of one whole ``scan_chat``."""
+    from chatguard.engine import apply_rule
+    from chatguard.scan import batch_from_frame, scan_chat
+
+    t = time.perf_counter()
+    batch = batch_from_frame(chat.messages)
+    batch_s = time.perf_counter() - t
+    per_rule = []
+    for rule in rules.rules:
+        t = time.perf_counter()
+        hits = apply_rule(rule, batch)
+        per_rule.append({"rule": rule.id, "seconds": time.perf_counter() - t, "hits": len(hits)})
+
+    profiler = cProfile.Profile()
+    t = time.perf_counter()
+    profiler.enable()
+    scan_chat(chat, rules)
+    profiler.disable()
+    profiled_s = time.perf_counter() - t
+    buffer = io.StringIO()
+    pstats.Stats(profiler, stream=buffer).sort_stats("cumulative").print_stats(top)
+    return {
+        "batch_s": batch_s,
+        "per_rule": per_rule,
+        "profiled_scan_s": profiled_s,
+        "profile": buffer.getvalue(),
+    }
+
+
 def _run_whatstk(path: str, hformat: str | None) -> dict[str, Any]:
     """Time ``whatstk.df_from_whatsapp`` with auto-detection or a given hformat.
 
@@ -127,14 +236,24 @@ def _run_whatstk(path: str, hformat: str | None) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     """Parse arguments, run the requested tool once, print one JSON line."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("tool", choices=("chatguard", "whatstk"))
+    parser.add_argument("tool", choices=("chatguard", "chatguard-scan", "whatstk"))
     parser.add_argument("path")
     parser.add_argument("--hformat", help="whatstk header format; omit for auto-detection")
+    parser.add_argument("--roster", help="chatguard-scan: also load (and scan with) this roster")
+    parser.add_argument(
+        "--profile",
+        type=int,
+        default=0,
+        metavar="N",
+        help="chatguard-scan: diagnostic run, per-rule times and the top N cProfile lines",
+    )
     args = parser.parse_args(argv)
 
     try:
         if args.tool == "chatguard":
             result = _run_chatguard(args.path)
+        elif args.tool == "chatguard-scan":
+            result = _run_chatguard_scan(args.path, args.roster, args.profile)
         else:
             result = _run_whatstk(args.path, args.hformat)
     except Exception as exc:  # any failure of the tool under test is a result to report

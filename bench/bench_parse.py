@@ -309,7 +309,7 @@ def render_verdicts(n: int, cg: CaseResult, peers: list[CaseResult]) -> tuple[st
     return "\n".join(lines), all_met
 
 
-def _warm_page_cache(path: Path) -> None:
+def warm_page_cache(path: Path) -> None:
     """Read the file once so run 1 does not pay for disk I/O that later runs skip."""
     with open(path, "rb") as fh:
         while fh.read(1 << 24):
@@ -339,7 +339,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--repeat must be at least 1")
 
     path, stats = ensure_export(args.messages, args.fmt, args.seed)
-    _warm_page_cache(path)
+    warm_page_cache(path)
 
     log(f"chatguard under {sys.executable}")
 
