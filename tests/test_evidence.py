@@ -23,7 +23,10 @@ CHAT = """\
 14/09/2025, 09:05 - Mo Ahmed: Calm down Jo, Grace's mum is lovely
 15/09/2025, 10:01 - Sarah Jones: See you at pick-up
 """
-ROSTER = 'pupils: ["Jack Taylor", "Grace Okafor"]\nstaff:\n  - {name: "Mrs Anita Patel", role: "Year 3 teacher"}\n'
+ROSTER = (
+    'pupils: ["Jack Taylor", "Grace Okafor"]\n'
+    'staff:\n  - {name: "Mrs Anita Patel", role: "Year 3 teacher"}\n'
+)
 
 
 @pytest.fixture
