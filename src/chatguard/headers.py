@@ -84,8 +84,27 @@ class HeaderShape:
         )
 
 
+def learn_shapes(sample: list[str]) -> list[HeaderShape]:
+    """The header shapes of a file, most common first.
+
+    A second shape counts only when it is more than a stray quote: at least 3 lines and 0.5% of
+    the headers seen (two exports pasted into one file, say).
+    """
+    counts = _shape_counts(sample)
+    if not counts:
+        return []
+    total = sum(counts.values())
+    ranked = counts.most_common()
+    return [ranked[0][0]] + [shape for shape, n in ranked[1:] if n >= 3 and n >= 0.005 * total]
+
+
 def learn_shape(sample: list[str]) -> HeaderShape | None:
     """The most common header shape among sample lines, or None when none looks like a header."""
+    shapes = learn_shapes(sample)
+    return shapes[0] if shapes else None
+
+
+def _shape_counts(sample: list[str]) -> Counter[HeaderShape]:
     shapes: Counter[HeaderShape] = Counter()
     for line in sample:
         match = GENERIC_HEADER.match(line)
@@ -103,9 +122,7 @@ def learn_shape(sample: list[str]) -> HeaderShape | None:
         if bracket:
             delimiter = " "
         shapes[HeaderShape(bracket, match["s1"], delimiter)] += 1
-    if not shapes:
-        return None
-    return shapes.most_common(1)[0][0]
+    return shapes
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ glue continuation lines to their message; split author from text; classify each 
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -23,7 +24,13 @@ import pyarrow.compute as pc
 from chatguard import exportlang as lang
 from chatguard import model as m
 from chatguard.errors import ChatguardError
-from chatguard.headers import HeaderShape, decide_date_order, learn_shape, marker_kind
+from chatguard.headers import (
+    DateOrder,
+    HeaderShape,
+    decide_date_order,
+    learn_shapes,
+    marker_kind,
+)
 from chatguard.headers import seconds_of_day as compute_seconds
 from chatguard.io import ExportText
 
@@ -44,54 +51,44 @@ def parse_export(export: ExportText, *, date_order: str | None = None) -> m.Pars
     lines = split_lines(export.data)
     if len(lines) == 0 or not pc.any(pc.greater(pc.utf8_length(lines), 0)).as_py():
         raise ChatguardError(f"{label}: the chat text is empty", hint="export the chat again")
-    shape = learn_shape(_sample(lines))
-    if shape is None:
+    shapes = learn_shapes(_sample(lines))
+    if not shapes:
         raise ChatguardError(
             f"{label}: no WhatsApp message found",
             hint="is this a WhatsApp chat export (.txt or .zip from 'Export chat')?",
         )
-    found = _match_headers(lines, shape)
-    matched_idx = np.flatnonzero(found.is_valid().to_numpy(zero_copy_only=False))
-    fields = found.take(pa.array(matched_idx))
-
-    markers = fields.field("ampm")
-    twelve_hour = bool(pc.any(pc.not_equal(markers, "")).as_py()) if len(markers) else False
-    kinds = None
-    if twelve_hour:
-        encoded = (
-            pc.dictionary_encode(markers).combine_chunks()
-            if isinstance(markers, pa.ChunkedArray)
-            else pc.dictionary_encode(markers)
-        )
-        lookup = np.array([marker_kind(v) for v in encoded.dictionary.to_pylist()], np.int8)
-        kinds = lookup[encoded.indices.to_numpy()]
-    seconds, time_ok = compute_seconds(
-        _numbers(fields, "H"), _numbers(fields, "M"), _numbers(fields, "S"), kinds
-    )
-    order, days, date_ok = decide_date_order(
-        (_numbers(fields, "d1"), _numbers(fields, "d2"), _numbers(fields, "d3")),
-        (_widths(fields, "d1"), _widths(fields, "d2"), _widths(fields, "d3")),
-        seconds,
-        date_order,
-    )
-    ok = time_ok & date_ok
-    if not ok.any():
+    taken = np.zeros(len(lines), dtype=bool)
+    parts: list[_Headers] = []
+    for shape in shapes:
+        part = _read_headers(lines, shape, date_order, taken)
+        if part is not None:
+            taken[part.index] = True
+            parts.append(part)
+    if not parts:
         raise ChatguardError(
             f"{label}: no message has a valid date",
             hint="if the dates are written in an unusual order, try --date-order dmy|mdy|ymd",
         )
-    header_idx = matched_idx[ok]
-    stamps = (days[ok] * 86_400 + seconds[ok]).astype("datetime64[s]")
-    keep = pa.array(ok)
-    author = fields.field("author").filter(keep)
-    prefix_bytes = pc.binary_length(fields.field("prefix").filter(keep)).to_numpy()
-    del fields, found
+    main = parts[0]
+    if len(parts) == 1:
+        header_idx, stamps, author, prefix_bytes = (
+            main.index,
+            main.stamps,
+            main.author,
+            main.prefix_bytes,
+        )
+    else:
+        order_by_line = np.argsort(np.concatenate([p.index for p in parts]), kind="stable")
+        header_idx = np.concatenate([p.index for p in parts])[order_by_line]
+        stamps = np.concatenate([p.stamps for p in parts])[order_by_line]
+        prefix_bytes = np.concatenate([p.prefix_bytes for p in parts])[order_by_line]
+        author = pa.concat_arrays([p.author for p in parts]).take(pa.array(order_by_line))
     text = _message_texts(export.data, lines, header_idx, prefix_bytes)
     fmt = m.ExportFormat(
-        platform=shape.platform,
-        date_order=order.order,
-        date_order_assumed=order.assumed,
-        clock="12h" if twelve_hour else "24h",
+        platform=main.shape.platform,
+        date_order=main.order.order,
+        date_order_assumed=main.order.assumed,
+        clock="12h" if main.twelve_hour else "24h",
         encoding=export.encoding,
     )
     frame = _assemble(lines, header_idx, author, text, stamps, export.group)
@@ -108,7 +105,71 @@ def parse_export(export: ExportText, *, date_order: str | None = None) -> m.Pars
         group=export.group,
     )
     warnings = _warnings(label, fmt, frame, lines, header_idx, export)
+    if len(parts) > 1:
+        shown = "; ".join(
+            f"{len(p.index):,} as {p.shape.platform} ({p.order.order}, "
+            f"{'12h' if p.twelve_hour else '24h'})"
+            for p in parts
+        )
+        warnings.append(
+            f"{label}: the file mixes header formats, read both ({shown}): it may be several "
+            "exports joined together"
+        )
     return m.ParsedExport(source=info, format=fmt, messages=frame, warnings=warnings)
+
+
+@dataclass
+class _Headers:
+    """The header lines one header shape found, with what they say."""
+
+    shape: HeaderShape
+    index: np.ndarray
+    stamps: np.ndarray
+    author: pa.Array
+    prefix_bytes: np.ndarray
+    order: DateOrder
+    twelve_hour: bool
+
+
+def _read_headers(
+    lines: pa.Array, shape: HeaderShape, date_order: str | None, taken: np.ndarray
+) -> _Headers | None:
+    """Match one header shape over every line and read its dates and times."""
+    found = _match_headers(lines, shape)
+    valid = np.asarray(found.is_valid().to_numpy(zero_copy_only=False), dtype=bool) & ~taken
+    matched_idx = np.flatnonzero(valid)
+    if len(matched_idx) == 0:
+        return None
+    fields = found.take(pa.array(matched_idx))
+    markers = fields.field("ampm")
+    twelve_hour = bool(pc.any(pc.not_equal(markers, "")).as_py())
+    kinds = None
+    if twelve_hour:
+        encoded = pc.dictionary_encode(markers)
+        lookup = np.array([marker_kind(v) for v in encoded.dictionary.to_pylist()], np.int8)
+        kinds = lookup[encoded.indices.to_numpy()]
+    seconds, time_ok = compute_seconds(
+        _numbers(fields, "H"), _numbers(fields, "M"), _numbers(fields, "S"), kinds
+    )
+    order, days, date_ok = decide_date_order(
+        (_numbers(fields, "d1"), _numbers(fields, "d2"), _numbers(fields, "d3")),
+        (_widths(fields, "d1"), _widths(fields, "d2"), _widths(fields, "d3")),
+        seconds,
+        date_order,
+    )
+    ok = time_ok & date_ok
+    if not ok.any():
+        return None
+    keep = pa.array(ok)
+    return _Headers(
+        shape=shape,
+        index=matched_idx[ok],
+        stamps=(days[ok] * 86_400 + seconds[ok]).astype("datetime64[s]"),
+        author=fields.field("author").filter(keep),
+        prefix_bytes=np.asarray(pc.binary_length(fields.field("prefix").filter(keep)).to_numpy()),
+        order=order,
+        twelve_hour=twelve_hour,
+    )
 
 
 def _numbers(fields: pa.StructArray, name: str) -> np.ndarray:
@@ -189,7 +250,13 @@ def _sample(lines: pa.Array) -> list[str]:
     head = [line.rstrip("\n") for line in lines.slice(0, _SAMPLE_HEAD).to_pylist()]
     if len(lines) <= _SAMPLE_HEAD:
         return head
-    spread = np.linspace(_SAMPLE_HEAD, len(lines) - 1, _SAMPLE_SPREAD).astype(np.int64)
+    # An even spread, and the end: a second export pasted after the first shows there.
+    spread = np.concatenate(
+        [
+            np.linspace(_SAMPLE_HEAD, len(lines) - 1, _SAMPLE_SPREAD).astype(np.int64),
+            np.arange(max(_SAMPLE_HEAD, len(lines) - 1000), len(lines), dtype=np.int64),
+        ]
+    )
     return head + [line.rstrip("\n") for line in lines.take(pa.array(spread)).to_pylist()]
 
 
