@@ -126,7 +126,11 @@ ForceOpt = Annotated[bool, typer.Option("--force", help="Replace an existing out
 
 
 def _read(
-    exports: list[Path], chat: str | None, date_order: DateOrderChoice | None, encoding: str | None
+    exports: list[Path],
+    chat: str | None,
+    date_order: DateOrderChoice | None,
+    encoding: str | None,
+    progress: Any = None,
 ) -> Any:
     from chatguard.load import read_chat
 
@@ -135,6 +139,7 @@ def _read(
         chat=chat,
         date_order=date_order.value if date_order else None,
         encoding=encoding,
+        progress=progress,
     )
 
 
@@ -324,10 +329,9 @@ def scan(
         ruleset, _ = _ruleset(roster, rules, config)
         review_path = ignore or config.ignore
         review = load_review(review_path) if review_path else None
-        with _progress("Reading the export"):
-            chat_ = _read(exports, chat, date_order, encoding)
-        with _progress(f"Scanning {len(chat_.messages):,} messages"):
-            result = scan_chat(chat_, ruleset, options, review)
+        with _progress_bar() as progress:
+            chat_ = _read(exports, chat, date_order, encoding, progress)
+            result = scan_chat(chat_, ruleset, options, review, progress)
         from chatguard.output import open_text
         from chatguard.report import REPORTERS
 
@@ -336,6 +340,32 @@ def scan(
         if output is not None:
             typer.echo(f"chatguard: wrote {len(result.findings)} finding(s) to {output}", err=True)
     raise typer.Exit(EXIT_FLAGGED if result.findings else EXIT_CLEAN)
+
+
+@contextlib.contextmanager
+def _progress_bar() -> Iterator[Any]:
+    """A Rich progress bar on stderr for long work, only when stderr is a terminal."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        tasks: dict[str, Any] = {}
+
+        def update(what: str, done: int, total: int) -> None:
+            if what not in tasks:
+                tasks[what] = bar.add_task(what, total=total)
+            bar.update(tasks[what], completed=done, total=total)
+
+        yield update
 
 
 @contextlib.contextmanager
@@ -504,10 +534,9 @@ def evidence(
             authors=list(author or []),
             context=context,
         )
-        with _progress("Reading the export"):
-            chat_ = _read(exports, chat, date_order, encoding)
-        with _progress("Scanning"):
-            result = scan_chat(chat_, ruleset, options)
+        with _progress_bar() as progress:
+            chat_ = _read(exports, chat, date_order, encoding, progress)
+            result = scan_chat(chat_, ruleset, options, progress=progress)
         command = "chatguard evidence " + " ".join(
             shlex.quote(a) for a in sys.argv[2:] if a != "--force"
         )

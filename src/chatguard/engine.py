@@ -8,6 +8,7 @@ that sit inside an allowed phrase (``Dick Whittington``, ``spotted dick``); mess
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -58,11 +59,17 @@ def _covered(span: Span, allowed: list[Span]) -> bool:
     return any(a[0] <= span[0] and span[1] <= a[1] for a in allowed)
 
 
-def apply_rules(rules: RuleSet, batch: Batch) -> list[RuleHit]:
+#: Called with (what, done, total) as long work advances (the CLI draws a progress bar).
+Progress = Callable[[str, int, int], None]
+
+
+def apply_rules(rules: RuleSet, batch: Batch, progress: Progress | None = None) -> list[RuleHit]:
     """Every (message, rule) hit, in message order then rule order."""
     hits: list[RuleHit] = []
-    for rule in rules.rules:
+    for done, rule in enumerate(rules.rules, start=1):
         hits.extend(apply_rule(rule, batch))
+        if progress is not None:
+            progress("Applying rules", done, len(rules.rules))
     hits.sort(key=lambda h: (h.row, h.rule.category, h.rule.id))
     return hits
 

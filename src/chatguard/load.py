@@ -7,7 +7,7 @@ identical messages (a parent sending "ok" twice in a minute) are both real, so o
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -23,14 +23,18 @@ def read_chat(
     chat: str | None = None,
     date_order: str | None = None,
     encoding: str | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> m.Chat:
     """Read and parse exports (.txt, .zip or a folder with one), merged into one :class:`Chat`."""
     if isinstance(paths, str | Path):
         paths = [paths]
-    exports = [
-        parse_export(read_export(path, chat=chat, encoding=encoding), date_order=date_order)
-        for path in paths
-    ]
+    exports = []
+    for done, path in enumerate(paths, start=1):
+        exports.append(
+            parse_export(read_export(path, chat=chat, encoding=encoding), date_order=date_order)
+        )
+        if progress is not None:
+            progress("Reading exports", done, len(paths))
     return merge(exports)
 
 

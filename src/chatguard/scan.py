@@ -15,7 +15,7 @@ import numpy as np
 
 from chatguard import __version__
 from chatguard import model as m
-from chatguard.engine import RuleHit, apply_rules, matched_words
+from chatguard.engine import Progress, RuleHit, apply_rules, matched_words
 from chatguard.findings import Finding, RuleInfo, ScanResult, SourceSummary
 from chatguard.ignore import Review
 from chatguard.matchers import Batch
@@ -109,6 +109,7 @@ def scan_chat(
     rules: RuleSet,
     options: ScanOptions | None = None,
     review: Review | None = None,
+    progress: Progress | None = None,
 ) -> ScanResult:
     """Apply ``rules`` to a parsed chat and collect the findings."""
     from chatguard.stats import message_stats
@@ -121,7 +122,7 @@ def scan_chat(
         floor = SEVERITIES.index(options.min_severity)
         selected.rules = [r for r in selected.rules if SEVERITIES.index(r.severity) >= floor]
     subset = frame.iloc[positions].reset_index(drop=True)
-    hits = apply_rules(selected, batch_from_frame(subset)) if len(subset) else []
+    hits = apply_rules(selected, batch_from_frame(subset), progress) if len(subset) else []
     sha_by_name = {e.source.name: e.source.sha256 for e in chat.exports}
     findings: list[Finding] = []
     dismissed = 0
