@@ -244,6 +244,34 @@ def _ruleset(roster_path: Path | None, rule_dirs: list[Path] | None, config: Any
     return load_ruleset(roster, [*config.rules, *(rule_dirs or [])]), roster
 
 
+OcrOpt = Annotated[
+    bool,
+    typer.Option(
+        "--ocr", help="Also read the text in attached images (needs Tesseract; zips with media)."
+    ),
+]
+NoOcrCacheOpt = Annotated[
+    bool, typer.Option("--no-ocr-cache", help="Do not keep recognised text in the OCR cache.")
+]
+
+
+def _ocr(chat: Any, wanted: bool, no_cache: bool) -> dict[tuple[str, str], str] | None:
+    """Text read from images when --ocr asks; without Tesseract, say so and go on with text."""
+    if not wanted:
+        return None
+    from chatguard.scan import read_images
+
+    try:
+        texts, note = read_images(chat, use_cache=not no_cache)
+    except ChatguardError as exc:
+        if "Tesseract" not in exc.message:
+            raise
+        typer.echo(f"chatguard: note: {exc.one_line()}; scanning the text only", err=True)
+        return None
+    typer.echo(f"chatguard: note: {note}", err=True)
+    return texts
+
+
 def _date(value: str | None, option: str) -> Any:
     if value is None:
         return None
@@ -290,6 +318,8 @@ def scan(
         Path | None, typer.Option("--ignore", help="Reviewed findings to leave out (review file).")
     ] = None,
     force: ForceOpt = False,
+    ocr: OcrOpt = False,
+    no_ocr_cache: NoOcrCacheOpt = False,
     chat: ChatOpt = None,
     date_order: DateOrderOpt = None,
     encoding: EncodingOpt = None,
@@ -305,6 +335,8 @@ def scan(
       chatguard scan export.txt --format json -o findings.json
 
       chatguard scan export.txt --context 2 --ignore review.yaml
+
+      chatguard scan "WhatsApp Chat with Year 3 Parents.zip" --ocr
     """
     with user_errors():
         from chatguard.config import load_config
@@ -331,7 +363,8 @@ def scan(
         review = load_review(review_path) if review_path else None
         with _progress_bar() as progress:
             chat_ = _read(exports, chat, date_order, encoding, progress)
-            result = scan_chat(chat_, ruleset, options, review, progress)
+            images = _ocr(chat_, ocr, no_ocr_cache)
+            result = scan_chat(chat_, ruleset, options, review, progress, images)
         from chatguard.output import open_text
         from chatguard.report import REPORTERS
 
@@ -466,6 +499,8 @@ def evidence(
         Path | None, typer.Option("--policy", help="The school's code of conduct (text file).")
     ] = None,
     force: ForceOpt = False,
+    ocr: OcrOpt = False,
+    no_ocr_cache: NoOcrCacheOpt = False,
     chat: ChatOpt = None,
     date_order: DateOrderOpt = None,
     encoding: EncodingOpt = None,
@@ -536,7 +571,8 @@ def evidence(
         )
         with _progress_bar() as progress:
             chat_ = _read(exports, chat, date_order, encoding, progress)
-            result = scan_chat(chat_, ruleset, options, progress=progress)
+            images = _ocr(chat_, ocr, no_ocr_cache)
+            result = scan_chat(chat_, ruleset, options, progress=progress, images=images)
         command = "chatguard evidence " + " ".join(
             shlex.quote(a) for a in sys.argv[2:] if a != "--force"
         )

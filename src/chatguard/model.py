@@ -95,6 +95,8 @@ class SourceInfo:
     member: str | None
     media_files: int
     group: str | None
+    media: tuple[str, ...] = ()
+    """Base names of the files beside the chat in a zip export."""
 
 
 @dataclass

@@ -103,6 +103,7 @@ def parse_export(export: ExportText, *, date_order: str | None = None) -> m.Pars
         member=export.member,
         media_files=len(export.media),
         group=export.group,
+        media=export.media,
     )
     warnings = _warnings(label, fmt, frame, lines, header_idx, export)
     if len(parts) > 1:

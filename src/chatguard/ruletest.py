@@ -8,7 +8,12 @@ from __future__ import annotations
 
 from chatguard.engine import apply_rule
 from chatguard.matchers import Batch
-from chatguard.rulefile import RuleSet
+from chatguard.rulefile import Rule, RuleSet
+
+
+def example_batch(rule: Rule, texts: list[str]) -> Batch:
+    """Examples are messages of the first kind the rule reads (text, or media for OCR rules)."""
+    return Batch.of_texts(texts, kind=rule.spec.applies_to[0] if rule.spec.applies_to else "text")
 
 
 def run_examples(pack: RuleSet) -> list[str]:
@@ -19,7 +24,7 @@ def run_examples(pack: RuleSet) -> list[str]:
         texts = [*examples.match, *examples.ok]
         if not texts:
             continue
-        flagged = {hit.row for hit in apply_rule(rule, Batch.of_texts(texts))}
+        flagged = {hit.row for hit in apply_rule(rule, example_batch(rule, texts))}
         for i, text in enumerate(examples.match):
             if i not in flagged:
                 failures.append(f"{rule.id}: should flag: {text!r} ({rule.path})")

@@ -110,13 +110,20 @@ def scan_chat(
     options: ScanOptions | None = None,
     review: Review | None = None,
     progress: Progress | None = None,
+    images: dict[tuple[str, str], str] | None = None,
 ) -> ScanResult:
-    """Apply ``rules`` to a parsed chat and collect the findings."""
+    """Apply ``rules`` to a parsed chat and collect the findings.
+
+    ``images`` maps (source, attachment name) to the text OCR read in that image: each becomes
+    one more message to scan, by the same author at the same time, whose text names the image.
+    """
     from chatguard.stats import message_stats
 
     options = options or ScanOptions()
     frame = chat.messages
     positions = select_messages(frame, options)
+    if images:
+        frame, positions = _with_image_rows(frame, positions, images)
     selected = rules.select(options.categories or None)
     if options.min_severity:
         floor = SEVERITIES.index(options.min_severity)
@@ -126,8 +133,12 @@ def scan_chat(
     sha_by_name = {e.source.name: e.source.sha256 for e in chat.exports}
     findings: list[Finding] = []
     dismissed = 0
+    origin = subset[IMAGE_ROW].to_numpy() if IMAGE_ROW in subset.columns else None
     for hit in hits:
-        finding = _finding(subset, hit, int(positions[hit.row]))
+        row = int(positions[hit.row])
+        if origin is not None and origin[hit.row] >= 0:
+            row = int(origin[hit.row])  # context is the image's message and its neighbours
+        finding = _finding(subset, hit, row)
         if review is not None:
             decision = review.lookup(
                 sha_by_name.get(finding.source, ""), finding.source, finding.line, finding.rule
@@ -177,8 +188,38 @@ def scan_chat(
         },
     )
     if options.context:
-        result.context = context_for(frame, [f.row for f in findings], options.context)
+        result.context = context_for(chat.messages, [f.row for f in findings], options.context)
     return result
+
+
+IMAGE_ROW = "_image_of"
+
+
+def _with_image_rows(
+    frame: pd.DataFrame, positions: np.ndarray, images: dict[tuple[str, str], str]
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """Add a row per selected message whose image had text, placed right after its message."""
+    import pandas as pd
+
+    chosen = frame.iloc[positions]
+    keys = list(zip(chosen[m.SOURCE].tolist(), chosen[m.ATTACHMENT].tolist(), strict=True))
+    extra_rows = []
+    origins = []
+    for position, key in zip(positions.tolist(), keys, strict=True):
+        text = images.get(key) if isinstance(key[1], str) else None
+        if text and text.strip():
+            row = frame.iloc[position].copy()
+            row[m.TEXT] = f"[text in image {key[1]}]\n{text.strip()}"
+            extra_rows.append(row)
+            origins.append(position)
+    if not extra_rows:
+        return frame, positions
+    extra = pd.DataFrame(extra_rows).astype(frame.dtypes.to_dict())
+    extra[IMAGE_ROW] = origins
+    base = frame.assign(**{IMAGE_ROW: -1})
+    combined = pd.concat([base, extra], ignore_index=True)
+    new_positions = np.concatenate([positions, np.arange(len(frame), len(combined))])
+    return combined, new_positions
 
 
 def _finding(frame: pd.DataFrame, hit: RuleHit, row: int) -> Finding:
@@ -230,6 +271,43 @@ def context_for(frame: pd.DataFrame, rows: list[int], n: int) -> dict[int, list[
             )
         out[row] = around
     return out
+
+
+def read_images(chat: m.Chat, *, use_cache: bool = True) -> tuple[dict[tuple[str, str], str], str]:
+    """OCR the images messages point at, in every zip export; returns (texts, a note for users).
+
+    Raises :class:`~chatguard.errors.ChatguardError` when Tesseract is missing.
+    """
+    from chatguard import ocr
+
+    wanted: dict[str, set[str]] = {}
+    frame = chat.messages
+    named = frame[frame[m.ATTACHMENT].notna()]
+    for source, name in zip(named[m.SOURCE].tolist(), named[m.ATTACHMENT].tolist(), strict=True):
+        if ocr.is_image(str(name)):
+            wanted.setdefault(str(source), set()).add(str(name))
+    images: dict[tuple[str, str], bytes] = {}
+    for export in chat.exports:
+        names = wanted.get(export.source.name, set()) & set(export.source.media)
+        if export.source.member is None or not names:
+            continue
+        for name, data in ocr.images_in_zip(Path(export.source.path), names).items():
+            images[(export.source.name, name)] = data
+    if not images:
+        return {}, (
+            "--ocr: nothing to read: no image attached to a message is in the export "
+            "(export the chat 'with media' to include them)"
+        )
+    by_name: dict[str, bytes] = {}
+    for (_, name), data in images.items():
+        by_name[name] = data
+    read = ocr.read_images(by_name, use_cache=use_cache)
+    texts = {key: read[key[1]].text for key in images if key[1] in read}
+    cached = sum(1 for r in read.values() if r.cached)
+    with_text = sum(1 for t in texts.values() if t.strip())
+    return texts, (
+        f"--ocr: read {len(read)} image(s) ({cached} from the cache); {with_text} hold text"
+    )
 
 
 def scan(
