@@ -19,6 +19,7 @@ which also yields the spans a report highlights.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -147,20 +148,60 @@ class Matcher:
 
 
 class RegexMatcher(Matcher):
-    """Words, phrases, names or a raw pattern: an exact regex and an optional RE2 prefilter."""
+    """Words, phrases, names or a raw pattern: an exact regex and an optional RE2 prefilter.
 
-    def __init__(self, exact: str, prefilter: str | None, *, flags: int = 0) -> None:
-        try:
-            self.exact = regex.compile(exact, flags)
-        except regex.error as exc:
-            raise SpecError((), f"not a valid regular expression ({exc})") from exc
+    A pattern a school wrote is compiled at once, so a mistake is reported when the rules load.
+    Patterns we generate from word lists are always valid, and compiling a long list costs
+    time, so they compile on first use: `chatguard check` then pays only for what it reads.
+    """
+
+    def __init__(
+        self,
+        exact: str,
+        prefilter: str | None,
+        *,
+        flags: int = 0,
+        generated: WordPattern | None = None,
+    ) -> None:
+        self._source = exact
+        self._flags = flags
+        self._compiled: Any = None
+        self._generated = generated
+        self.literals = generated.literals if generated else None
+        if generated is None:
+            try:
+                self._compiled = regex.compile(exact, flags)
+            except regex.error as exc:
+                raise SpecError((), f"not a valid regular expression ({exc})") from exc
         self.prefilter = prefilter
+
+    @property
+    def exact(self) -> Any:
+        if self._compiled is None:
+            if self._generated is not None and not self._generated.needs_regex_module:
+                self._compiled = _TimeoutFree(re.compile(self._source, self._flags))
+            else:
+                self._compiled = regex.compile(self._source, self._flags)
+        return self._compiled
+
+    def could_match(self, text: str) -> bool:
+        """A cheap first look: does the text contain a substring every match must contain?"""
+        if self.literals is None:
+            return True
+        low = text.lower()
+        return any(literal in low for literal in self.literals)
 
     def evaluate(self, batch: Batch, domain: np.ndarray) -> Hits:
         rows = domain
         if self.prefilter is not None and batch.columnar and len(rows) >= PREFILTER_MIN_ROWS:
             rows = batch.prefilter(self.prefilter, rows)
         batch.materialise(rows)
+        if self.literals is not None:
+            rows = np.array(
+                [r for r in rows.tolist() if self.could_match(batch.text(r))], dtype=np.int64
+            )
+            if len(rows) == 0:
+                return Hits.none()
         spans: dict[int, list[Span]] = {}
         for row in rows.tolist():
             text = batch.text(row)
@@ -176,6 +217,19 @@ class RegexMatcher(Matcher):
             if found:
                 spans[row] = found
         return Hits(np.array(sorted(spans), dtype=np.int64), spans)
+
+
+class _TimeoutFree:
+    """Python's ``re`` pattern with the ``regex`` module's ``timeout`` argument accepted.
+
+    Patterns we generate from word lists have no nested repeats, so they need no time limit.
+    """
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        self.pattern = pattern
+
+    def finditer(self, text: str, timeout: float | None = None) -> Any:
+        return self.pattern.finditer(text)
 
 
 class NothingMatcher(Matcher):
@@ -413,7 +467,7 @@ def _build_words(spec: dict[str, Any], vocab: Vocabulary, at: tuple[str | int, .
     built: WordPattern = words_pattern(
         words, disguised=disguised, case_sensitive=case or as_name, as_name=as_name
     )
-    return RegexMatcher(built.exact, built.prefilter)
+    return RegexMatcher(built.exact, built.prefilter, generated=built)
 
 
 def _build_pattern(spec: dict[str, Any], vocab: Vocabulary, at: tuple[str | int, ...]) -> Matcher:

@@ -19,6 +19,7 @@ it finds a superset of the same rows.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 #: Look-alike characters for each letter, beyond the letter itself.
@@ -39,6 +40,8 @@ LOOKALIKES: dict[str, str] = {
 SPACERS: tuple[str, ...] = (" ", ".", "-", "_", "*")
 
 _LETTER_OR_DIGIT = r"\p{L}\p{N}"
+#: In Python's ``re``: a character that is a letter or a digit (a word character, not "_").
+_RE_LETTER_OR_DIGIT = r"[^\W_]"
 
 
 def _char_class(chars: str) -> str:
@@ -101,10 +104,14 @@ def _disguised_word(word: str, group: str | None) -> str:
 
 @dataclass(frozen=True)
 class WordPattern:
-    """The two spellings of one pattern: exact (``regex`` module) and prefilter (RE2)."""
+    """The spellings of one pattern: exact (``re``/``regex``), prefilter (RE2), literals."""
 
     exact: str
     prefilter: str
+    literals: tuple[str, ...] | None
+    """Lower-case substrings one of which any match must contain (None: no such shortcut)."""
+    needs_regex_module: bool
+    """True when ``exact`` uses what only the ``regex`` module has (variable look-behind)."""
 
 
 def words_pattern(
@@ -132,11 +139,24 @@ def words_pattern(
     loose = "|".join(loose_bodies) or "(?!)"
     flags = "" if case_sensitive or as_name else "(?i)"
     bounded = f"(?<![{_LETTER_OR_DIGIT}])(?:{core})(?![{_LETTER_OR_DIGIT}])"
-    exact = flags + bounded
+    # Python's re compiles faster than the regex module and needs no \p{..} for this.
+    exact = flags + f"(?<!{_RE_LETTER_OR_DIGIT})(?:{core})(?!{_RE_LETTER_OR_DIGIT})"
     if as_name:
         # Not first in a sentence, unless possessive ("Will's mum" is a name anywhere).
         not_first = r"(?<!^\s*)(?<!\n\s*)(?<![.!?]\s*)(?<![.!?]\s*\p{Pi})"
         possessive = f"(?<![{_LETTER_OR_DIGIT}])(?:{core})(?=['’]s(?![{_LETTER_OR_DIGIT}]))"
         exact = f"{flags}(?:{not_first}{bounded}|{possessive})"
     prefilter = f"{flags}(?:^|[^{_LETTER_OR_DIGIT}])(?:{loose})(?:[^{_LETTER_OR_DIGIT}]|$)"
-    return WordPattern(exact=exact, prefilter=prefilter.replace("(?!)", "[^\\s\\S]"))
+    literals = None if disguised else tuple(sorted({_longest_piece(w) for w in words}))
+    return WordPattern(
+        exact=exact,
+        prefilter=prefilter.replace("(?!)", "[^\\s\\S]"),
+        literals=literals,
+        needs_regex_module=as_name,
+    )
+
+
+def _longest_piece(word: str) -> str:
+    """The longest run of letters and digits in a word or phrase, lower-cased."""
+    pieces = [p for p in re.split(r"[^\w]+|_", word.lower()) if p]
+    return max(pieces, key=len) if pieces else word.lower()
