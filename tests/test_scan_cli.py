@@ -68,9 +68,7 @@ def test_json_contract(cli: Callable[..., Run], chat: Path) -> None:
         "match",
     }
     assert all(set(f) == fields for f in report["findings"])
-    swearing = [
-        (f["line"], f["match"]) for f in report["findings"] if f["category"] == "swearing"
-    ]
+    swearing = [(f["line"], f["match"]) for f in report["findings"] if f["category"] == "swearing"]
     assert swearing == [(3, "bloody"), (5, "f*ck"), (6, "bollocks")]
     first = report["findings"][0]
     assert first["timestamp"] == "2025-09-13T08:10:00"
