@@ -133,3 +133,43 @@ def test_rules_test_reports_failing_examples(cli: Callable[..., Run], tmp_path: 
     assert run.code == 1
     assert "swearing.test: should not flag: 'blast it'" in run.err
     assert "1 passed, 1 failed" in run.out
+
+
+def test_shared_matcher_is_used_by_name(tmp_path: Path) -> None:
+    (tmp_path / "matchers").mkdir()
+    (tmp_path / "matchers" / "staff-reference.yaml").write_text(
+        "description: a member of staff\nmatch:\n  pattern: '\\b(?:Mr|Mrs) [A-Z][a-z]+'\n"
+        "  case_sensitive: true\n",
+        encoding="utf-8",
+    )
+    write_rule(
+        tmp_path,
+        GOOD.replace(
+            "  words: [blast]",
+            "  near:\n    - use: staff-reference\n    - words: [useless]\n  within: 3",
+        )
+        .replace('match: ["oh blast"]', 'match: ["Mrs Patel is useless"]')
+        .replace('ok: ["a blaster"]', 'ok: ["the printer is useless"]'),
+    )
+    rule = load_rules([tmp_path]).rules[0]
+    hits = apply_rule(rule, Batch.of_texts(["Mrs Patel is useless", "the printer is useless"]))
+    assert [h.row for h in hits] == [0]
+
+
+def test_unknown_shared_matcher(tmp_path: Path) -> None:
+    (tmp_path / "matchers").mkdir()
+    (tmp_path / "matchers" / "staff-reference.yaml").write_text(
+        "match:\n  words: [teacher]\n", encoding="utf-8"
+    )
+    path = write_rule(tmp_path, GOOD.replace("  words: [blast]", "  use: staff-refrence"))
+    assert error_of(tmp_path).startswith(
+        f"{path}:8: match.use: no shared matcher named 'staff-refrence' "
+        "(did you mean staff-reference?)"
+    )
+
+
+def test_shared_matcher_that_uses_itself(tmp_path: Path) -> None:
+    (tmp_path / "matchers").mkdir()
+    (tmp_path / "matchers" / "loop.yaml").write_text("match:\n  use: loop\n", encoding="utf-8")
+    write_rule(tmp_path, GOOD.replace("  words: [blast]", "  use: loop"))
+    assert "uses itself" in error_of(tmp_path)

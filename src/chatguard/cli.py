@@ -771,12 +771,15 @@ def rules_show(
 
 
 @rules_app.command("test")
-def rules_test(folder: RuleDirArg = None) -> None:
-    """Run every rule's examples: each `match` example must be flagged, each `ok` must not."""
+def rules_test(folder: RuleDirArg = None, roster: RosterOpt = None) -> None:
+    """Run every rule's examples: each `match` example must be flagged, each `ok` must not.
+
+    With --roster, the roster's names are known (for examples that name pupils or staff).
+    """
     with user_errors():
         from chatguard.ruletest import run_examples
 
-        pack = _pack(folder)
+        pack = _pack(folder, roster)
         failures = run_examples(pack)
         for failure in failures:
             typer.echo(failure, err=True)

@@ -29,10 +29,7 @@ class RuleHit:
 def apply_rule(rule: Rule, batch: Batch) -> list[RuleHit]:
     """The messages of ``batch`` that ``rule`` flags."""
     batch.rule = rule.id
-    kinds = batch.kinds
-    readable = np.isin(kinds, rule.spec.applies_to)
-    readable &= np.array([a is not None for a in batch.authors], dtype=bool)
-    domain = np.flatnonzero(readable)
+    domain = batch.domain(tuple(rule.spec.applies_to))
     if len(domain) == 0:
         return []
     hits = rule.matcher.evaluate(batch, domain)

@@ -65,6 +65,9 @@ class Batch:
     """The rule being evaluated (named in a time-out error)."""
     _python: dict[int, str] = field(default_factory=dict)
     _cache: dict[str, np.ndarray] = field(default_factory=dict)
+    _masks: dict[str, np.ndarray] = field(default_factory=dict)
+    spans: dict[str, dict[int, list[Span]]] = field(default_factory=dict)
+    """Exact matches already found, per pattern and row (rules share patterns)."""
 
     def __len__(self) -> int:
         return len(self.kinds)
@@ -84,6 +87,16 @@ class Batch:
             attachments=np.array([None] * n, dtype=object),
             groups=np.arange(n),
         )
+
+    def domain(self, kinds: tuple[str, ...]) -> np.ndarray:
+        """Rows of these kinds that someone wrote (computed once per set of kinds)."""
+        key = "\0domain\0" + "\0".join(sorted(kinds))
+        cached = self._cache.get(key)
+        if cached is None:
+            authored = np.fromiter((a is not None for a in self.authors), bool, len(self))
+            cached = np.flatnonzero(np.isin(self.kinds, list(kinds)) & authored)
+            self._cache[key] = cached
+        return cached
 
     def text(self, row: int) -> str:
         if not self.columnar:
@@ -108,21 +121,19 @@ class Batch:
         self._python.update(zip(missing.tolist(), (v or "" for v in values), strict=True))
 
     def prefilter(self, pattern: str, rows: np.ndarray) -> np.ndarray:
-        """Rows among ``rows`` whose text matches RE2 ``pattern`` (whole column, cached)."""
-        import pyarrow as pa
+        """Rows among ``rows`` whose text matches RE2 ``pattern``.
+
+        The whole column is matched once per pattern and kept: rules share lists (staff
+        references, insults), and a column pass costs the same as a pass over most of it.
+        """
         import pyarrow.compute as pc
 
-        if len(rows) == len(self):
-            cached = self._cache.get(pattern)
-            if cached is None:
-                mask = pc.fill_null(pc.match_substring_regex(self.texts, pattern), False)
-                cached = np.flatnonzero(np.asarray(mask.to_numpy(zero_copy_only=False)))
-                self._cache[pattern] = cached
-            return np.asarray(cached)
-        subset = self.texts.take(pa.array(rows))
-        mask = pc.fill_null(pc.match_substring_regex(subset, pattern), False)
-        keep: np.ndarray = np.asarray(mask.to_numpy(zero_copy_only=False), dtype=bool)
-        return np.asarray(rows[keep])
+        mask = self._masks.get(pattern)
+        if mask is None:
+            found = pc.fill_null(pc.match_substring_regex(self.texts, pattern), False)
+            mask = np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
+            self._masks[pattern] = mask
+        return np.asarray(rows[mask[rows]])
 
 
 @dataclass
@@ -202,8 +213,13 @@ class RegexMatcher(Matcher):
             )
             if len(rows) == 0:
                 return Hits.none()
+        known = batch.spans.setdefault(f"{self._flags}\0{self._source}", {})
         spans: dict[int, list[Span]] = {}
         for row in rows.tolist():
+            if row in known:
+                if known[row]:
+                    spans[row] = known[row]
+                continue
             text = batch.text(row)
             try:
                 found = [m.span() for m in self.exact.finditer(text, timeout=REGEX_TIMEOUT_SECONDS)]
@@ -214,6 +230,7 @@ class RegexMatcher(Matcher):
                     hint="simplify the pattern (nested repeats such as (a+)+ are catastrophic)",
                 ) from exc
             found = [s for s in found if s[1] > s[0]]
+            known[row] = found
             if found:
                 spans[row] = found
         return Hits(np.array(sorted(spans), dtype=np.int64), spans)
@@ -380,7 +397,7 @@ class NearMatcher(Matcher):
                 if self.ordered and y[0] < x[0]:
                     continue
                 first, second = (x, y) if x[0] <= y[0] else (y, x)
-                if second[0] < first[1]:  # overlapping spans are one word, not two near ones
+                if second[0] < first[1]:  # overlapping spans share words: not two things
                     continue
                 gap = text[first[1] : second[0]]
                 if len(_WORD.findall(gap)) <= self.within:
@@ -398,6 +415,10 @@ class Vocabulary:
     lists: dict[str, list[str]]
     optional: frozenset[str] = frozenset()
     """Lists that may be empty (the roster, when none was given): they then match nothing."""
+    matchers: dict[str, Any] = field(default_factory=dict)
+    """Named matchers (``rules/matchers/<name>.yaml``) that rules reuse with ``use: name``."""
+    using: tuple[str, ...] = ()
+    """Names being expanded right now (a matcher that uses itself is an error)."""
 
     def expand(self, entries: Iterable[Any], at: tuple[str | int, ...]) -> list[str]:
         words: list[str] = []
@@ -523,6 +544,21 @@ def _build_not(spec: dict[str, Any], vocab: Vocabulary, at: tuple[str | int, ...
     return NotMatcher(compile_matcher(spec["not"], vocab, (*at, "not")))
 
 
+def _build_use(spec: dict[str, Any], vocab: Vocabulary, at: tuple[str | int, ...]) -> Matcher:
+    name = _require(spec["use"], str, (*at, "use"), "the name of a shared matcher")
+    if name not in vocab.matchers:
+        close = difflib.get_close_matches(name, list(vocab.matchers), n=1)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        raise SpecError((*at, "use"), f"no shared matcher named {name!r}{hint}")
+    if name in vocab.using:
+        raise SpecError((*at, "use"), f"shared matcher {name!r} uses itself")
+    inner = Vocabulary(vocab.lists, vocab.optional, vocab.matchers, (*vocab.using, name))
+    try:
+        return compile_matcher(vocab.matchers[name], inner, ("match",))
+    except SpecError as exc:
+        raise SpecError((*at, "use"), f"in shared matcher {name!r}: {exc.message}") from exc
+
+
 def _build_near(spec: dict[str, Any], vocab: Vocabulary, at: tuple[str | int, ...]) -> Matcher:
     parts = _parts(spec, "near", vocab, at)
     if len(parts) != 2:
@@ -559,6 +595,7 @@ KINDS: dict[str, Kind] = {
         _build_attachment,
         "an image or media attached within N messages by the same person",
     ),
+    "use": Kind({}, _build_use, "a shared matcher from rules/matchers/<name>.yaml"),
     "any": Kind({}, _build_any, "at least one of the matchers"),
     "all": Kind({}, _build_all, "every one of the matchers"),
     "not": Kind({}, _build_not, "the matcher does not match"),

@@ -177,6 +177,21 @@ def load_lists(folders: list[Path]) -> dict[str, list[str]]:
     return lists
 
 
+def load_shared_matchers(folders: list[Path]) -> dict[str, Any]:
+    """Named matchers: every ``matchers/*.yaml`` holding ``description:`` and ``match:``."""
+    shared: dict[str, Any] = {}
+    for folder in folders:
+        for path in sorted((folder / "matchers").glob("*.yaml")):
+            data, lines = load_yaml(path)
+            if not isinstance(data, dict) or not isinstance(data.get("match"), dict):
+                raise ChatguardError(f"{path}:1: expected a mapping with a matcher under match:")
+            unknown = [k for k in data if k not in {"match", "description"}]
+            if unknown:
+                raise ChatguardError(f"{where(path, lines, (unknown[0],))}: unknown field")
+            shared[path.stem] = data["match"]
+    return shared
+
+
 def load_rules(
     folders: list[Path] | None = None,
     *,
@@ -197,13 +212,17 @@ def load_rules(
     lists.update(extra_lists or {})
     for name in ROSTER_LISTS:
         lists.setdefault(name, [])
-    vocab = Vocabulary(lists, optional=frozenset(ROSTER_LISTS))
+    vocab = Vocabulary(
+        lists, optional=frozenset(ROSTER_LISTS), matchers=load_shared_matchers(folders)
+    )
     rules: list[Rule] = []
     seen: dict[str, Path] = {}
     digest = hashlib.sha256()
     for folder in folders:
         paths = sorted(
-            p for p in folder.rglob("*.yaml") if "lists" not in p.relative_to(folder).parts
+            p
+            for p in folder.rglob("*.yaml")
+            if not {"lists", "matchers"} & set(p.relative_to(folder).parts)
         )
         for path in paths:
             text = path.read_text(encoding="utf-8")
@@ -220,6 +239,8 @@ def load_rules(
                 rules.append(rule)
     for name in sorted(lists):
         digest.update(name.encode() + b"\0" + "\n".join(lists[name]).encode())
+    for name in sorted(vocab.matchers):
+        digest.update(name.encode() + b"\0" + repr(vocab.matchers[name]).encode())
     return RuleSet(rules, folders, digest.hexdigest())
 
 
