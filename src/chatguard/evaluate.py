@@ -76,7 +76,14 @@ def read_labels(path: Path) -> dict[Key, set[str]]:
     if not path.is_file():
         raise ChatguardError(f"{path}: no such labels file")
     labels: dict[Key, set[str]] = {}
-    with path.open(encoding="utf-8", newline="") as handle:
+    try:
+        return _read_label_rows(path, labels)
+    except UnicodeDecodeError as exc:
+        raise ChatguardError(f"{path}: not UTF-8 text", hint="save the CSV as UTF-8") from exc
+
+
+def _read_label_rows(path: Path, labels: dict[Key, set[str]]) -> dict[Key, set[str]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
         missing = {"file", "line", "categories"} - set(reader.fieldnames or [])
         if missing:

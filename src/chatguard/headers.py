@@ -44,6 +44,11 @@ class HeaderShape:
     delimiter: str
 
     @property
+    def delimited(self) -> bool:
+        """True when something besides a space ends the header (`] `, ` - `, `: `)."""
+        return self.bracket or self.delimiter != " "
+
+    @property
     def platform(self) -> str:
         return "ios" if self.bracket else "android"
 
@@ -85,11 +90,7 @@ class HeaderShape:
 
 
 def learn_shapes(sample: list[str]) -> list[HeaderShape]:
-    """The header shapes of a file, most common first.
-
-    A second shape counts only when it is more than a stray quote: at least 3 lines and 0.5% of
-    the headers seen (two exports pasted into one file, say).
-    """
+    """The header shapes seen in sample lines, most common first."""
     counts = _shape_counts(sample)
     if not counts:
         return []

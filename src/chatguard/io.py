@@ -12,6 +12,7 @@ import codecs
 import hashlib
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -48,6 +49,8 @@ class ExportText:
     """The chat's name inside the zip, when the export is a zip."""
     media: tuple[str, ...] = field(default=())
     """Base names of the other files in the zip (photos, voice notes …)."""
+    notes: tuple[str, ...] = field(default=())
+    """What was assumed while reading (a file cut inside its last character, say)."""
 
     @property
     def group(self) -> str | None:
@@ -87,7 +90,7 @@ def read_export(
         raise ChatguardError(f"{given}: the file is empty", hint="export the chat again")
     raw = _read_only(given)
     digest = hashlib.sha256(raw).hexdigest()
-    if zipfile.is_zipfile(given):
+    if raw.startswith((b"PK\x03\x04", b"PK\x05\x06")) or zipfile.is_zipfile(given):
         member, text_bytes, media = _chat_from_zip(given, raw, chat)
         name = f"{given.name}:{member}"
     else:
@@ -95,8 +98,9 @@ def read_export(
             raise ChatguardError(f"{given}: --chat applies to .zip exports only")
         member, text_bytes, media = None, raw, ()
         name = given.name
-    label = name if member is None else f"{given}:{member}"
-    data, used = decode_chat_bytes(text_bytes, label, encoding)
+    label = str(given) if member is None else f"{given}:{member}"
+    notes: list[str] = []
+    data, used = decode_chat_bytes(text_bytes, label, encoding, notes)
     return ExportText(
         path=given,
         name=name,
@@ -106,6 +110,7 @@ def read_export(
         size=size,
         member=member,
         media=media,
+        notes=tuple(notes),
     )
 
 
@@ -146,8 +151,11 @@ def _chat_from_zip(path: Path, raw: bytes, chat: str | None) -> tuple[str, bytes
 
     try:
         archive = zipfile.ZipFile(_io.BytesIO(raw))
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise ChatguardError(f"{path}: not a readable zip file ({exc})") from exc
+    except _ZIP_ERRORS as exc:
+        raise ChatguardError(
+            f"{path}: a damaged zip file ({_one_line(exc)})",
+            hint="it may be cut short: copy or download the export again",
+        ) from exc
     with archive:
         infos = [i for i in archive.infolist() if not i.is_dir()]
         texts = [
@@ -165,6 +173,12 @@ def _chat_from_zip(path: Path, raw: bytes, chat: str | None) -> tuple[str, bytes
                 )
             info = chosen[0]
         elif not texts:
+            inner = [i.filename for i in infos if i.filename.lower().endswith(".zip")]
+            if inner:
+                raise ChatguardError(
+                    f"{path}: the zip holds another zip ({inner[0]!r}) and no chat text",
+                    hint="unzip it and give the inner zip to chatguard",
+                )
             raise ChatguardError(
                 f"{path}: the zip holds no chat text (.txt)",
                 hint="export the chat again from WhatsApp (Export chat)",
@@ -202,18 +216,45 @@ def _read_member_capped(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: P
                 if total > MAX_UNZIPPED_CHAT_BYTES:
                     raise ChatguardError(
                         f"{path}: {info.filename} unpacks to more than "
-                        f"{MAX_UNZIPPED_CHAT_BYTES >> 30} GiB; stopped reading",
+                        f"{_size(MAX_UNZIPPED_CHAT_BYTES)}; stopped reading",
                         hint="this is not an ordinary WhatsApp export",
                     )
                 chunks.append(chunk)
-    except (zipfile.BadZipFile, NotImplementedError, OSError, EOFError) as exc:
-        raise ChatguardError(f"{path}: {info.filename} cannot be unpacked ({exc})") from exc
-    except RuntimeError as exc:  # zipfile raises this for encrypted members
-        raise ChatguardError(f"{path}: {info.filename} cannot be unpacked ({exc})") from exc
+    except _ZIP_ERRORS as exc:
+        raise ChatguardError(
+            f"{path}: {info.filename} cannot be unpacked ({_one_line(exc)})",
+            hint="the zip may be damaged: copy or download the export again",
+        ) from exc
     return b"".join(chunks)
 
 
-def decode_chat_bytes(data: bytes, label: str, encoding: str | None = None) -> tuple[bytes, str]:
+#: What zipfile and zlib raise on damaged or unusual archives.
+_ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    NotImplementedError,
+    ValueError,
+    EOFError,
+    OSError,
+    RuntimeError,  # encrypted members without a password
+    KeyError,
+)
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())[:200] or type(exc).__name__
+
+
+def _size(n: int) -> str:
+    for unit, scale in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if n >= scale:
+            return f"{n / scale:g} {unit}"
+    return f"{n} bytes"
+
+
+def decode_chat_bytes(
+    data: bytes, label: str, encoding: str | None = None, notes: list[str] | None = None
+) -> tuple[bytes, str]:
     """Return the chat text as UTF-8 bytes without BOM, and the encoding it was in.
 
     WhatsApp writes UTF-8 (iOS sometimes with a BOM); files passed through Windows tools arrive
@@ -232,7 +273,7 @@ def decode_chat_bytes(data: bytes, label: str, encoding: str | None = None) -> t
         used, body = "utf-8-sig", data[len(codecs.BOM_UTF8) :]
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
-            text = data.decode("utf-16")
+            text = _decode_cut(data, "utf-16", label, notes)
         except UnicodeDecodeError as exc:
             raise _undecodable(data, exc, label, "utf-16") from exc
         return text.lstrip("\ufeff").encode("utf-8"), "utf-16"
@@ -240,7 +281,8 @@ def decode_chat_bytes(data: bytes, label: str, encoding: str | None = None) -> t
         used, body = "utf-8", data
     utf16 = _utf16_without_bom(body)
     if utf16 is not None:
-        return body.decode(utf16, errors="strict").encode("utf-8"), utf16
+        return _decode_cut(body, utf16, label, notes).encode("utf-8"), utf16
+    body = _drop_cut_character(body, label, notes)
     _check_utf8(body, label)
     if b"\x00" in body:
         line = body.count(b"\n", 0, body.index(b"\x00")) + 1
@@ -270,22 +312,66 @@ def _check_utf8(body: bytes, label: str) -> None:
             raise _undecodable(body, exc, label, "UTF-8") from exc
 
 
+_CUT_NOTE = (
+    "{label}: the file ends inside a character (it may be cut short); the last bytes were left out"
+)
+
+
+def _drop_cut_character(body: bytes, label: str, notes: list[str] | None) -> bytes:
+    """A UTF-8 file cut inside its last character: drop the partial character, and say so."""
+    tail = body[-4:]
+    for cut in range(1, min(4, len(body)) + 1):
+        lead = tail[-cut]
+        if lead & 0xC0 == 0x80:  # a continuation byte: keep looking for the lead byte
+            continue
+        needed = (
+            2
+            if lead & 0xE0 == 0xC0
+            else 3
+            if lead & 0xF0 == 0xE0
+            else 4
+            if lead & 0xF8 == 0xF0
+            else 1
+        )
+        if needed > cut:
+            if notes is not None:
+                notes.append(_CUT_NOTE.format(label=label))
+            return body[:-cut]
+        break
+    return body
+
+
+def _decode_cut(data: bytes, codec: str, label: str, notes: list[str] | None) -> str:
+    """Decode UTF-16, forgiving a file cut inside its last character (and saying so)."""
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError as exc:
+        if exc.reason not in {"truncated data", "unexpected end of data"} or exc.end < len(data):
+            raise
+        if notes is not None:
+            notes.append(_CUT_NOTE.format(label=label))
+        return data[: exc.start].decode(codec)
+
+
 def _utf16_without_bom(body: bytes) -> str | None:
-    """Recognise UTF-16 text that lost its BOM: ASCII letters with every other byte zero."""
-    sample = body[:4096]
-    if len(sample) < 8:
+    """Recognise UTF-16 text that lost its BOM: many zero bytes, and it decodes as a chat.
+
+    Both byte orders are tried; the one whose text has more newlines, digits and ASCII letters
+    wins (emoji surrogates put zeros on the "wrong" side, so counting zeros alone misleads).
+    """
+    sample = body[:8192]
+    if len(sample) < 8 or sample.count(0) < 0.2 * len(sample):
         return None
-    even_zero = sample[0::2].count(0)
-    odd_zero = sample[1::2].count(0)
-    half = len(sample) // 2
-    for zeros, codec in ((odd_zero, "utf-16-le"), (even_zero, "utf-16-be")):
-        if zeros > 0.3 * half:
-            try:
-                body.decode(codec)
-            except UnicodeDecodeError:
-                return None
-            return codec
-    return None
+    best: tuple[int, str] | None = None
+    for codec in ("utf-16-le", "utf-16-be"):
+        try:
+            text = sample[: len(sample) - len(sample) % 2].decode(codec, errors="strict")
+        except UnicodeDecodeError:
+            continue
+        score = sum(1 for c in text if c == "\n" or (c.isascii() and c.isalnum()))
+        if best is None or score > best[0]:
+            best = (score, codec)
+    return best[1] if best else None
 
 
 def _undecodable(data: bytes, exc: UnicodeDecodeError, label: str, tried: str) -> ChatguardError:

@@ -36,6 +36,10 @@ Span = tuple[int, int]
 PREFILTER_MIN_ROWS = 2000
 #: Longest time one regular expression may spend on one message.
 REGEX_TIMEOUT_SECONDS = 1.0
+#: Widest `attachment: … within:` window, in messages either side.
+MAX_ATTACHMENT_WINDOW = 50
+#: Deepest nesting of any/all/not/near a rule may use.
+MAX_DEPTH = 40
 
 
 class SpecError(Exception):
@@ -126,12 +130,17 @@ class Batch:
         The whole column is matched once per pattern and kept: rules share lists (staff
         references, insults), and a column pass costs the same as a pass over most of it.
         """
+        import pyarrow as pa
         import pyarrow.compute as pc
 
         mask = self._masks.get(pattern)
         if mask is None:
-            found = pc.fill_null(pc.match_substring_regex(self.texts, pattern), False)
-            mask = np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
+            try:
+                found = pc.fill_null(pc.match_substring_regex(self.texts, pattern), False)
+                mask = np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+                # RE2 refuses this pattern: every row goes to the exact pass instead.
+                mask = np.ones(len(self), dtype=bool)
             self._masks[pattern] = mask
         return np.asarray(rows[mask[rows]])
 
@@ -506,6 +515,8 @@ def _build_pattern(spec: dict[str, Any], vocab: Vocabulary, at: tuple[str | int,
 def _build_shouting(spec: dict[str, Any], vocab: Vocabulary, at: tuple[str | int, ...]) -> Matcher:
     _require(spec["shouting"], bool, (*at, "shouting"), "true")
     letters = _require(spec.get("min_letters", 12), int, (*at, "min_letters"), "a whole number")
+    if letters < 1:
+        raise SpecError((*at, "min_letters"), "expected a whole number of at least 1")
     ratio = _require(spec.get("ratio", 0.8), (int, float), (*at, "ratio"), "a number from 0 to 1")
     if not 0 < ratio <= 1:
         raise SpecError((*at, "ratio"), "expected a number from 0 to 1")
@@ -519,6 +530,11 @@ def _build_attachment(
     if media not in {"image", "media"}:
         raise SpecError((*at, "attachment"), "expected image or media")
     within = _require(spec.get("within", 1), int, (*at, "within"), "a whole number of messages")
+    if not 0 <= within <= MAX_ATTACHMENT_WINDOW:
+        raise SpecError(
+            (*at, "within"),
+            f"expected a whole number of messages from 0 to {MAX_ATTACHMENT_WINDOW}",
+        )
     same = _require(spec.get("same_author", True), bool, (*at, "same_author"), "true or false")
     return AttachmentMatcher(media, within, same)
 
@@ -564,6 +580,8 @@ def _build_near(spec: dict[str, Any], vocab: Vocabulary, at: tuple[str | int, ..
     if len(parts) != 2:
         raise SpecError((*at, "near"), "expected exactly two matchers")
     within = _require(spec.get("within", 5), int, (*at, "within"), "a whole number of words")
+    if within < 0:
+        raise SpecError((*at, "within"), "expected a whole number of words, 0 or more")
     ordered = _require(spec.get("ordered", False), bool, (*at, "ordered"), "true or false")
     return NearMatcher(parts[0], parts[1], within, ordered)
 
@@ -607,6 +625,9 @@ KINDS: dict[str, Kind] = {
 
 def compile_matcher(spec: Any, vocab: Vocabulary, at: tuple[str | int, ...]) -> Matcher:
     """Validate and compile one matcher spec; :class:`SpecError` says where it is wrong."""
+    depth = sum(1 for part in at if part in {"any", "all", "not", "near", "use"})
+    if depth > MAX_DEPTH:
+        raise SpecError(at, f"matchers nested more than {MAX_DEPTH} deep")
     if not isinstance(spec, dict):
         raise SpecError(at, f"expected a matcher (a mapping with one of: {', '.join(KINDS)})")
     kinds = [k for k in spec if k in KINDS]
@@ -628,6 +649,14 @@ def compile_matcher(spec: Any, vocab: Vocabulary, at: tuple[str | int, ...]) -> 
     return kind.build(spec, vocab, at)
 
 
+#: Python's \w and \s, spelt for RE2 (whose own are ASCII-only).
+_RE2_WORD = r"\p{L}\p{N}\p{Mn}\p{Mc}\p{Pc}"
+_RE2_SPACE = (
+    r"\t\n\x{b}\x{c}\r\x{1c}-\x{20}\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}"
+    r"\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}"
+)
+
+
 def to_re2(pattern: str, *, case_sensitive: bool) -> str | None:
     """An RE2 prefilter that finds a superset of what ``pattern`` finds, or None.
 
@@ -635,7 +664,10 @@ def to_re2(pattern: str, *, case_sensitive: bool) -> str | None:
     translate the classes to their Unicode spelling, drop word boundaries (a looser match is
     still a superset), and give up on anything else: then the exact pass sees every row.
     """
-    if regex.search(r"\(\?<?[=!]|\\[1-9]|\\g<|\(\?P=|\(\?>|[*+?}]\+|\\[GKXR]", pattern):
+    if regex.search(
+        r"\(\?<?[=!]|\\[1-9]|\\g<|\(\?P=|\(\?>|[*+?}]\+|\\[GKXRZ]|\(\?#|\(\?[a-zA-Z]*x|\{,",
+        pattern,
+    ):
         return None
     out: list[str] = []
     in_class = False
@@ -647,16 +679,8 @@ def to_re2(pattern: str, *, case_sensitive: bool) -> str | None:
             if nxt in "bB":
                 i += 2
                 continue
-            table_out = {
-                "w": r"[\p{L}\p{N}_]",
-                "d": r"\p{Nd}",
-                "s": r"[\s\x{a0}\x{2000}-\x{200a}\x{202f}\x{3000}]",
-            }
-            table_in = {
-                "w": r"\p{L}\p{N}_",
-                "d": r"\p{Nd}",
-                "s": r"\s\x{a0}\x{2000}-\x{200a}\x{202f}\x{3000}",
-            }
+            table_out = {"w": f"[{_RE2_WORD}]", "d": r"\p{Nd}", "s": f"[{_RE2_SPACE}]"}
+            table_in = {"w": _RE2_WORD, "d": r"\p{Nd}", "s": _RE2_SPACE}
             if nxt in table_out:
                 out.append(table_in[nxt] if in_class else table_out[nxt])
                 i += 2

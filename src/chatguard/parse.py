@@ -12,6 +12,7 @@ glue continuation lines to their message; split author from text; classify each 
 
 from __future__ import annotations
 
+import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +25,7 @@ import pyarrow.compute as pc
 from chatguard import exportlang as lang
 from chatguard import model as m
 from chatguard.errors import ChatguardError
+from chatguard.exportlang import literal
 from chatguard.headers import (
     DateOrder,
     HeaderShape,
@@ -59,11 +61,21 @@ def parse_export(export: ExportText, *, date_order: str | None = None) -> m.Pars
         )
     taken = np.zeros(len(lines), dtype=bool)
     parts: list[_Headers] = []
-    for shape in shapes:
-        part = _read_headers(lines, shape, date_order, taken)
-        if part is not None:
-            taken[part.index] = True
-            parts.append(part)
+    rejected: list[np.ndarray] = []
+    tried: set[HeaderShape] = set()
+    while shapes:
+        for shape in shapes:
+            tried.add(shape)
+            part, invalid = _read_headers(lines, shape, date_order, taken)
+            rejected.append(invalid)
+            if part is not None:
+                taken[part.index] = True
+                parts.append(part)
+        # A header of another shape can hide among the rest (two exports joined, a few lines
+        # of a second one): learn shapes again from lines that start with a date.
+        shapes = [
+            s for s in learn_shapes(_date_led_lines(lines, taken)) if s not in tried and s.delimited
+        ]
     if not parts:
         raise ChatguardError(
             f"{label}: no message has a valid date",
@@ -105,7 +117,16 @@ def parse_export(export: ExportText, *, date_order: str | None = None) -> m.Pars
         group=export.group,
         media=export.media,
     )
-    warnings = _warnings(label, fmt, frame, lines, header_idx, export)
+    warnings = [*export.notes, *_warnings(label, fmt, frame, lines, header_idx, export)]
+    unread = _header_like_lines(lines, taken, np.concatenate(rejected) if rejected else None)
+    if len(unread):
+        shown = ", ".join(str(int(i) + 1) for i in unread[:8])
+        more = f" and {len(unread) - 8} more" if len(unread) > 8 else ""
+        which = f"line {shown} looks" if len(unread) == 1 else f"lines {shown}{more} look"
+        warnings.append(
+            f"{label}: {which} like a message header but cannot be read as one (an impossible "
+            "date or time, or a header broken across lines): kept as part of the message before"
+        )
     if len(parts) > 1:
         shown = "; ".join(
             f"{len(p.index):,} as {p.shape.platform} ({p.order.order}, "
@@ -132,15 +153,74 @@ class _Headers:
     twelve_hour: bool
 
 
+_NO_LINES = np.zeros(0, dtype=np.int64)
+_DATE_LED = literal(
+    r"^[\x{200e}\x{200f}\x{feff} ]*\[?[\x{200e}\x{feff}]*\d{1,4}(?:[./-]|\. )\d{1,4}"
+)
+_DATE_ONLY = literal(
+    r"^[\x{200e}\x{200f}\x{feff} ]*\[?[\x{200e}\x{feff}]*\d{1,4}(?:[./-]|\. )\d{1,4}"
+    r"(?:[./-]|\. )\d{1,4}\.?,?\s*$"
+)
+_TIME_LED = r"^\s*\d{1,2}[:.]\d{2}(?:[:.]\d{2})?"
+
+
+def _date_led_lines(lines: pa.Array, taken: np.ndarray) -> list[str]:
+    """Lines that are not headers yet start with a date (few, in an ordinary export)."""
+    rest = np.flatnonzero(~taken)
+    if len(rest) == 0:
+        return []
+    subset = lines.take(pa.array(rest))
+    hits = np.asarray(
+        pc.fill_null(pc.match_substring_regex(subset, _DATE_LED), False).to_numpy(
+            zero_copy_only=False
+        ),
+        dtype=bool,
+    )
+    picked = rest[hits][:20_000]
+    return [line.rstrip("\n") for line in lines.take(pa.array(picked)).to_pylist()]
+
+
+def _header_like_lines(
+    lines: pa.Array, taken: np.ndarray, rejected: np.ndarray | None
+) -> np.ndarray:
+    """Lines that look like headers but were not read as one, for a warning.
+
+    Headers whose date or time cannot exist (31 February, 25:04), and a date alone on a line
+    followed by a line starting with a time (a header broken across two lines).
+    """
+    found = [] if rejected is None else [rejected[~taken[rejected]]]
+    rest = np.flatnonzero(~taken)
+    if len(rest):
+        subset = lines.take(pa.array(rest))
+        date_only = np.asarray(
+            pc.fill_null(pc.match_substring_regex(subset, _DATE_ONLY), False).to_numpy(
+                zero_copy_only=False
+            ),
+            dtype=bool,
+        )
+        for index in rest[date_only].tolist():
+            following = index + 1
+            if following < len(lines) and not taken[following]:
+                text = lines[following].as_py() or ""
+                if re.match(_TIME_LED, text):
+                    found.append(np.array([index], dtype=np.int64))
+    if not found:
+        return _NO_LINES
+    return np.unique(np.concatenate(found))
+
+
 def _read_headers(
     lines: pa.Array, shape: HeaderShape, date_order: str | None, taken: np.ndarray
-) -> _Headers | None:
-    """Match one header shape over every line and read its dates and times."""
+) -> tuple[_Headers | None, np.ndarray]:
+    """Match one header shape over every line and read its dates and times.
+
+    Also returns the lines that matched the shape but hold an impossible date or time.
+    """
     found = _match_headers(lines, shape)
     valid = np.asarray(found.is_valid().to_numpy(zero_copy_only=False), dtype=bool) & ~taken
     matched_idx = np.flatnonzero(valid)
     if len(matched_idx) == 0:
-        return None
+        return None, _NO_LINES
     fields = found.take(pa.array(matched_idx))
     markers = fields.field("ampm")
     twelve_hour = bool(pc.any(pc.not_equal(markers, "")).as_py())
@@ -159,8 +239,9 @@ def _read_headers(
         date_order,
     )
     ok = time_ok & date_ok
+    invalid = matched_idx[~ok]
     if not ok.any():
-        return None
+        return None, invalid
     keep = pa.array(ok)
     return _Headers(
         shape=shape,
@@ -170,7 +251,7 @@ def _read_headers(
         prefix_bytes=np.asarray(pc.binary_length(fields.field("prefix").filter(keep)).to_numpy()),
         order=order,
         twelve_hour=twelve_hour,
-    )
+    ), invalid
 
 
 def _numbers(fields: pa.StructArray, name: str) -> np.ndarray:
@@ -210,6 +291,8 @@ def split_lines(data: bytes) -> pa.LargeStringArray:
     """
     if b"\r\n" in data:
         data = data.replace(b"\r\n", b"\n")
+    elif b"\n" not in data and b"\r" in data:  # old Mac line ends: CR alone
+        data = data.replace(b"\r", b"\n")
     buffer = np.frombuffer(data, dtype=np.uint8)
     ends = np.flatnonzero(buffer == 10) + 1
     if len(ends) == 0 or ends[-1] != len(data):

@@ -113,7 +113,11 @@ def load_roster(path: Path) -> Roster:
         if isinstance(entry, str) and entry.strip():
             staff.append(StaffMember(entry.strip()))
             continue
-        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
+        if (
+            not isinstance(entry, dict)
+            or not isinstance(entry.get("name"), str)
+            or not entry["name"].strip()
+        ):
             raise ChatguardError(
                 f"{where(path, lines, at)}: expected {{name: ..., role: ...}} or a name"
             )

@@ -159,7 +159,7 @@ def load_lists(folders: list[Path]) -> dict[str, list[str]]:
     """Shared word lists: every ``lists/*.yaml`` holding ``words:`` (a later folder wins)."""
     lists: dict[str, list[str]] = {}
     for folder in folders:
-        for path in sorted((folder / "lists").glob("*.yaml")):
+        for path in sorted(p for p in (folder / "lists").glob("*.yaml") if p.is_file()):
             data, lines = load_yaml(path)
             if not isinstance(data, dict) or not isinstance(data.get("words"), list):
                 raise ChatguardError(f"{path}:1: expected a mapping with a list under words:")
@@ -181,7 +181,7 @@ def load_shared_matchers(folders: list[Path]) -> dict[str, Any]:
     """Named matchers: every ``matchers/*.yaml`` holding ``description:`` and ``match:``."""
     shared: dict[str, Any] = {}
     for folder in folders:
-        for path in sorted((folder / "matchers").glob("*.yaml")):
+        for path in sorted(p for p in (folder / "matchers").glob("*.yaml") if p.is_file()):
             data, lines = load_yaml(path)
             if not isinstance(data, dict) or not isinstance(data.get("match"), dict):
                 raise ChatguardError(f"{path}:1: expected a mapping with a matcher under match:")
@@ -222,10 +222,10 @@ def load_rules(
         paths = sorted(
             p
             for p in folder.rglob("*.yaml")
-            if not {"lists", "matchers"} & set(p.relative_to(folder).parts)
+            if p.is_file() and not {"lists", "matchers"} & set(p.relative_to(folder).parts)
         )
         for path in paths:
-            text = path.read_text(encoding="utf-8")
+            text = _read_rule_text(path)
             digest.update(str(path.relative_to(folder)).encode() + b"\0" + text.encode())
             rule = load_rule(path, vocab, text=text)
             if rule.id in seen:
@@ -242,6 +242,15 @@ def load_rules(
     for name in sorted(vocab.matchers):
         digest.update(name.encode() + b"\0" + repr(vocab.matchers[name]).encode())
     return RuleSet(rules, folders, digest.hexdigest())
+
+
+def _read_rule_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ChatguardError(f"{path}: not UTF-8 text", hint="save it as UTF-8") from exc
+    except OSError as exc:
+        raise ChatguardError(f"{path}: cannot be read ({exc.strerror})") from exc
 
 
 def load_rule(path: Path, vocab: Vocabulary, *, text: str | None = None) -> Rule:

@@ -41,9 +41,19 @@ def environment(*, markdown: bool = False) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
+        finalize=_visible_controls,
     )
     env.filters["css_string"] = css_string
     return env
+
+
+def _visible_controls(value: Any) -> Any:
+    """Control characters in message text shown as visible escapes (then HTML-escaped)."""
+    from chatguard.safetext import for_terminal
+
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return for_terminal(value)
+    return value
 
 
 def css_string(value: Any) -> Markup:

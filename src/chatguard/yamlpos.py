@@ -40,32 +40,75 @@ def load_yaml(path: Path, text: str | None = None) -> tuple[Any, dict[Path_, int
         where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise ChatguardError(f"{where}: invalid YAML ({problem})") from exc
+    except RecursionError as exc:
+        raise ChatguardError(f"{path}: nested too deeply to read") from exc
     lines: dict[Path_, int] = {}
     if node is None:
         return None, lines
-    return _convert(node, (), lines, path), lines
+    budget = _Budget(path)
+    try:
+        return _convert(node, (), lines, path, budget, frozenset()), lines
+    except RecursionError as exc:
+        raise ChatguardError(f"{path}: nested too deeply to read") from exc
 
 
-def _convert(node: yaml.Node, at: Path_, lines: dict[Path_, int], path: Path) -> Any:
+#: Most values one YAML file may expand to: aliases can multiply a small file ("billion laughs").
+MAX_YAML_NODES = 200_000
+
+
+class _Budget:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.left = MAX_YAML_NODES
+
+    def spend(self, node: yaml.Node) -> None:
+        self.left -= 1
+        if self.left < 0:
+            raise ChatguardError(
+                f"{self.path}:{node.start_mark.line + 1}: expands to more than "
+                f"{MAX_YAML_NODES:,} values (aliases repeating aliases?)",
+                hint="write the lists out instead of nesting aliases",
+            )
+
+
+def _convert(
+    node: yaml.Node,
+    at: Path_,
+    lines: dict[Path_, int],
+    path: Path,
+    budget: _Budget,
+    open_nodes: frozenset[int],
+) -> Any:
+    budget.spend(node)
+    if id(node) in open_nodes:
+        raise ChatguardError(
+            f"{path}:{node.start_mark.line + 1}: a YAML alias refers to itself",
+            hint="remove the self-reference",
+        )
+    if isinstance(node, yaml.MappingNode | yaml.SequenceNode):
+        open_nodes = open_nodes | {id(node)}
     lines.setdefault(at, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = _convert(key_node, at, {}, path)
+            key = _convert(key_node, at, {}, path, budget, open_nodes)
             if not isinstance(key, str | int | float | bool) or key is None:
                 raise ChatguardError(
                     f"{path}:{key_node.start_mark.line + 1}: keys must be plain words"
                 )
             if key in result:
                 raise ChatguardError(
-                    f"{path}:{key_node.start_mark.line + 1}: {_dotted((*at, str(key)))} "
+                    f"{path}:{key_node.start_mark.line + 1}: {_dotted((*at, str(key)))!r} "
                     "is given twice"
                 )
             lines[(*at, str(key))] = key_node.start_mark.line + 1
-            result[key] = _convert(value_node, (*at, str(key)), lines, path)
+            result[key] = _convert(value_node, (*at, str(key)), lines, path, budget, open_nodes)
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_convert(child, (*at, i), lines, path) for i, child in enumerate(node.value)]
+        return [
+            _convert(child, (*at, i), lines, path, budget, open_nodes)
+            for i, child in enumerate(node.value)
+        ]
     return _SCALARS.construct_object(node, deep=True)
 
 

@@ -78,7 +78,7 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except ChatguardError as exc:
-        typer.echo(f"chatguard: error: {exc.one_line()}", err=True)
+        typer.echo(f"chatguard: error: {one_line(exc.one_line())}", err=True)
         raise typer.Exit(EXIT_USAGE) from None
     except KeyboardInterrupt:
         typer.echo("chatguard: interrupted", err=True)
@@ -143,9 +143,16 @@ def read_exports(
     )
 
 
+def one_line(text: str) -> str:
+    """A message for stderr: control characters visible, and truly one line."""
+    from chatguard.safetext import for_terminal
+
+    return for_terminal(text).replace("\n", "\\n")
+
+
 def warn(warnings: list[str]) -> None:
     for warning in warnings:
-        typer.echo(f"chatguard: note: {warning}", err=True)
+        typer.echo(f"chatguard: note: {one_line(warning)}", err=True)
 
 
 RosterOpt = Annotated[
@@ -194,9 +201,9 @@ def ocr_texts(chat: Any, wanted: bool, no_cache: bool) -> dict[tuple[str, str], 
     except ChatguardError as exc:
         if "Tesseract" not in exc.message:
             raise
-        typer.echo(f"chatguard: note: {exc.one_line()}; scanning the text only", err=True)
+        typer.echo(f"chatguard: note: {one_line(exc.one_line())}; scanning the text only", err=True)
         return None
-    typer.echo(f"chatguard: note: {note}", err=True)
+    typer.echo(f"chatguard: note: {one_line(note)}", err=True)
     return texts
 
 

@@ -24,11 +24,13 @@ from chatguard.cli.common import (
     Severity,
     app,
     ocr_texts,
+    one_line,
     parse_date,
     progress_bar,
     read_exports,
     ruleset_for,
     user_errors,
+    warn,
 )
 from chatguard.errors import ChatguardError
 
@@ -116,10 +118,15 @@ def scan(
         from chatguard.output import open_text
         from chatguard.report import REPORTERS
 
+        if format_ is not ReportFormat.text or output is not None:
+            warn(chat_.warnings)  # the terminal report shows them in its header
         with open_text(output, force=force) as stream:
             REPORTERS[format_.value](result, stream)
         if output is not None:
-            typer.echo(f"chatguard: wrote {len(result.findings)} finding(s) to {output}", err=True)
+            typer.echo(
+                f"chatguard: wrote {len(result.findings)} finding(s) to {one_line(str(output))}",
+                err=True,
+            )
     raise typer.Exit(EXIT_FLAGGED if result.findings else EXIT_CLEAN)
 
 

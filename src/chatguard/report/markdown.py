@@ -1,7 +1,8 @@
 """Findings as a Markdown document for pasting into notes: a summary and a table.
 
 Every value printed by the template is escaped for Markdown by default (Jinja2's ``finalize``),
-so a parent's ``<script>``, ``|`` or ``**`` shows as written and cannot break the table.
+so a parent's ``<script>``, ``|`` or ``**`` shows as written and cannot break the table; control
+characters (escape sequences) are shown as visible escapes, as on the terminal.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import re
 from typing import Any, TextIO
 
 from chatguard.findings import ScanResult
+from chatguard.safetext import for_terminal
 from chatguard.templating import environment
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
@@ -17,7 +19,7 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
 
 def escape(value: Any) -> str:
     """Backslash-escape Markdown syntax and keep a cell on one line."""
-    text = "" if value is None else str(value)
+    text = for_terminal("" if value is None else str(value))
     text = _MD_SPECIAL.sub(r"\\\1", text.replace("&", "&amp;"))
     return text.replace("\r", " ").replace("\n", "<br>")
 
