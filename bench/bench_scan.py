@@ -16,13 +16,18 @@ Why it is built this way:
   next. Inside the child each stage is timed on its own, after the imports, as a library user
   calls it: ``read_chat(path)``, ``load_ruleset()``, ``load_ruleset(load_roster(roster))`` and
   ``scan_chat(chat, rules)``.
+* Every stage also reports the CPU time of the process (all threads). The machine is shared and
+  has 2 cores: wall time well above CPU time means the run waited for a core, and the report
+  shows both so that a miss caused by a busy machine can be told from a slow scan.
 * Loading rules costs the same for ten messages as for a million, so it is reported in seconds
   only; messages per second are given for the stages that grow with the export.
 * The target is judged on parse + scan with the default pack, at 1,000,000 messages. The sum
   with rule loading is printed beside it, so nothing a user waits for is hidden.
-* The rule pack is being written while this benchmark is used. Each run reports the pack's rule
-  ids and digest, and the report names them. If the pack changed between runs, only the runs
-  with the newest pack are kept and the report says so, rather than mixing two packs silently.
+* The rule pack (and chatguard itself, installed editable) is being written while this
+  benchmark is used. Each run reports the pack's rule ids and digest and a digest of the
+  chatguard modules it imported. If either changed between runs, only the runs with the newest
+  pack and code are kept and the report says so, rather than mixing two versions silently.
+  ``--freeze-pack`` has every run load one copy of the pack, taken at the start.
 * When the target is missed (or with ``--profile``), one more child times every rule on its own
   and runs one scan under cProfile, so the report says where the time goes. That run's numbers
   are inflated by the profiler and are never used for the verdict.
@@ -36,8 +41,10 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import statistics
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -115,12 +122,30 @@ def stages(roster: bool) -> list[Stage]:
     return out
 
 
-def run_scans(path: Path, n: int, roster: Path | None, repeat: int, timeout: float) -> ScanBench:
+def freeze_pack(into: Path, source: Path | None = None) -> Path:
+    """Copy the default rule pack (or ``source``) into ``into`` and return the copy's folder.
+
+    Edits to ``rules/`` while the benchmark runs then cannot make its runs measure different
+    packs (or fail on a half-saved file). The child points ``chatguard.scan.default_pack`` at
+    the copy and calls ``load_ruleset()`` as usual.
+    """
+    from chatguard.rulefile import default_pack
+
+    target = into / "pack"
+    shutil.copytree(source or default_pack(), target, ignore=shutil.ignore_patterns("__pycache__"))
+    return target
+
+
+def run_scans(
+    path: Path, n: int, roster: Path | None, repeat: int, timeout: float, pack: Path | None = None
+) -> ScanBench:
     """Run the scan child ``repeat`` times and check that every run saw the same data and pack."""
     bench = ScanBench(messages=n)
     args = ["chatguard-scan", str(path)]
     if roster is not None:
         args += ["--roster", str(roster)]
+    if pack is not None:
+        args += ["--pack", str(pack)]
     for i in range(repeat):
         run = run_child(sys.executable, args, timeout)
         if run.get("status") != "ok":
@@ -132,6 +157,8 @@ def run_scans(path: Path, n: int, roster: Path | None, repeat: int, timeout: flo
             return bench
         run["total_s"] = run["parse_s"] + run["scan_s"]
         run["total_with_rules_s"] = run["total_s"] + run["rules_s"]
+        run["total_cpu_s"] = run["parse_cpu_s"] + run["scan_cpu_s"]
+        run["total_with_rules_cpu_s"] = run["total_cpu_s"] + run["rules_cpu_s"]
         bench.runs.append(run)
         log(
             f"  run {i + 1}/{repeat}: parse {run['parse_s']:.2f}s, rules {run['rules_s']:.2f}s "
@@ -143,24 +170,31 @@ def run_scans(path: Path, n: int, roster: Path | None, repeat: int, timeout: flo
         bench.status = "error"
         bench.reason = f"message count changed between runs: {sorted(counts)}"
         return bench
-    newest = bench.runs[-1]["rules_digest"]
-    if any(r["rules_digest"] != newest for r in bench.runs):
+
+    def version(run: dict[str, Any]) -> tuple[str, str]:
+        return run["rules_digest"], run.get("code_digest", "")
+
+    newest = version(bench.runs[-1])
+    if any(version(r) != newest for r in bench.runs):
         sizes = [r["rules"] for r in bench.runs]
-        bench.runs = [r for r in bench.runs if r["rules_digest"] == newest]
+        codes = len({r.get("code_digest") for r in bench.runs})
+        bench.runs = [r for r in bench.runs if version(r) == newest]
         bench.note = (
-            f"The rule pack changed during the benchmark (rules per run: {sizes}); only the "
-            f"{len(bench.runs)} run(s) with the newest pack are reported."
+            f"The rule pack or chatguard's code changed during the benchmark (rules per run: "
+            f"{sizes}; {codes} code version(s)); only the {len(bench.runs)} run(s) with the "
+            "newest pack and code are reported."
         )
         log(f"  warning: {bench.note}")
     return bench
 
 
-def diagnose(path: Path, timeout: float) -> dict[str, Any]:
+def diagnose(path: Path, timeout: float, pack: Path | None = None) -> dict[str, Any]:
     """One profiled child: per-rule seconds and the top of a cProfile of ``scan_chat``."""
     log("  profiling one scan (per-rule times, cProfile) ...")
-    return run_child(
-        sys.executable, ["chatguard-scan", str(path), "--profile", str(PROFILE_TOP)], timeout
-    )
+    args = ["chatguard-scan", str(path), "--profile", str(PROFILE_TOP)]
+    if pack is not None:
+        args += ["--pack", str(pack)]
+    return run_child(sys.executable, args, timeout)
 
 
 def _rate(n: int, seconds: float | None) -> str:
@@ -177,13 +211,19 @@ def render_stages(bench: ScanBench, table: list[Stage]) -> str:
         "scan_s": f"{last['findings']:,} findings",
         "scan_roster_s": f"{last.get('findings_roster', 0):,} findings",
     }
-    head = "| stage | best s | median s | messages/s (best) | notes |\n|---|---:|---:|---:|---|"
+    head = (
+        "| stage | best s | median s | CPU s (best run) | messages/s (best) | notes |\n"
+        "|---|---:|---:|---:|---:|---|"
+    )
     rows = []
     for stage in table:
         stage.seconds = [float(r[stage.key]) for r in bench.runs]
+        best_run = min(bench.runs, key=lambda r: float(r[stage.key]))
+        cpu_key = stage.key.removesuffix("_s") + "_cpu_s"
+        cpu = f"{best_run[cpu_key]:.2f}" if cpu_key in best_run else "?"
         rate = _rate(bench.messages, stage.best) if stage.per_message else "n/a"
         rows.append(
-            f"| {stage.name} | {stage.best:.2f} | {stage.median:.2f} | {rate} | "
+            f"| {stage.name} | {stage.best:.2f} | {stage.median:.2f} | {cpu} | {rate} | "
             f"{notes.get(stage.key, '')} |"
         )
     return "\n".join([head, *rows])
@@ -205,24 +245,46 @@ def render_findings(bench: ScanBench) -> str:
     return "\n".join([head, *rows])
 
 
-def render_diagnosis(diag: dict[str, Any]) -> str:
-    """Per-rule seconds (slowest first) and the cProfile excerpt."""
+def render_diagnosis(diag: dict[str, Any], timed: dict[str, Any]) -> str:
+    """Per-rule seconds (slowest first) and the cProfile excerpt.
+
+    ``timed`` is one of the timed runs: if the pack or code changed before the profiling run,
+    the profile describes a different version, and the report must say so.
+    """
     if diag.get("status") != "ok":
         return f"Profiling failed: {diag.get('reason', 'unknown failure')}"
+    changed = [
+        what
+        for what, key in (("rule pack", "rules_digest"), ("chatguard code", "code_digest"))
+        if diag.get(key) != timed.get(key)
+    ]
+    warning = (
+        [f"**Note:** the {' and '.join(changed)} changed between the timed runs and this one.", ""]
+        if changed
+        else []
+    )
     rules = sorted(diag["per_rule"], key=lambda r: -float(r["seconds"]))
     total = sum(float(r["seconds"]) for r in rules)
     lines = [
+        *warning,
         "Where the scan's time goes (one extra run, not used for the verdict). Each rule timed "
         "alone with `engine.apply_rule`, in pack order over one shared batch, as `apply_rules` "
         f"runs them; building the batch took {diag['batch_s']:.2f} s.",
         "",
-        "| rule | seconds | share | hits |",
-        "|---|---:|---:|---:|",
+        "`rows to Python` is how many messages the rule's matchers passed to the per-message "
+        "`regex`/Python pass after the RE2 prefilter (summed over its matchers): a rule whose "
+        "prefilter lets most of the chat through, or that has none, is slow for that reason.",
+        "",
+        "| rule | seconds | share | rows to Python | hits |",
+        "|---|---:|---:|---:|---:|",
     ]
     for r in rules:
         share = float(r["seconds"]) / total if total else 0.0
-        lines.append(f"| `{r['rule']}` | {r['seconds']:.2f} | {share:.0%} | {r['hits']:,} |")
-    lines.append(f"| all rules | {total:.2f} | 100% | |")
+        lines.append(
+            f"| `{r['rule']}` | {r['seconds']:.2f} | {share:.0%} | "
+            f"{r.get('exact_rows', 0):,} | {r['hits']:,} |"
+        )
+    lines.append(f"| all rules | {total:.2f} | 100% | | |")
     lines += [
         "",
         f"`cProfile` of one `scan_chat` ({diag['profiled_scan_s']:.2f} s under the profiler), "
@@ -278,6 +340,16 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--no-roster", action="store_true", help="skip the roster stages")
     parser.add_argument(
+        "--freeze-pack",
+        action="store_true",
+        help="copy the default pack once at the start and load that copy in every run",
+    )
+    parser.add_argument(
+        "--pack",
+        type=Path,
+        help="time this rule folder as the default pack (copied once, as with --freeze-pack)",
+    )
+    parser.add_argument(
         "--profile",
         action="store_true",
         help="always add per-rule times and a cProfile (default: only when the target is missed)",
@@ -288,15 +360,31 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
+    if args.pack is not None and not args.pack.is_dir():
+        parser.error(f"--pack {args.pack}: not a folder of rules")
     roster = None if args.no_roster else args.roster.resolve()
     if roster is not None and not roster.is_file():
         parser.error(f"no roster at {roster} (or pass --no-roster)")
 
     path, gen_stats = ensure_export(args.messages, args.fmt, args.seed, content="school")
     warm_page_cache(path)
+    with tempfile.TemporaryDirectory(prefix="chatguard-pack-") as tmp:
+        frozen = args.freeze_pack or args.pack is not None
+        pack = freeze_pack(Path(tmp), args.pack) if frozen else None
+        return report(args, path, gen_stats, roster, pack)
+
+
+def report(
+    args: argparse.Namespace,
+    path: Path,
+    gen_stats: dict[str, Any],
+    roster: Path | None,
+    pack: Path | None,
+) -> int:
+    """Run the benchmark and print its Markdown report; the exit code for ``--check``."""
     load_before = os.getloadavg()
     log(f"chatguard under {sys.executable}; load average {load_before[0]:.2f}")
-    bench = run_scans(path, args.messages, roster, args.repeat, args.timeout)
+    bench = run_scans(path, args.messages, roster, args.repeat, args.timeout, pack)
     load_after = os.getloadavg()
 
     print(f"## Scan benchmark: {args.messages:,} messages, `{args.fmt}`, school chatter\n")
@@ -318,8 +406,15 @@ def main(argv: list[str] | None = None) -> int:
     last = bench.runs[-1]
     if bench.note:
         print(f"**Note:** {bench.note}\n")
+    if pack is not None:
+        print(
+            f"The pack ({args.pack or 'the default pack'}) was copied once at the start; every "
+            "run pointed `chatguard.scan.default_pack` at the copy and called `load_ruleset()` "
+            "as usual.\n"
+        )
     print(
-        f"Rule pack: {last['rules']} rules (digest `{last['rules_digest'][:12]}`): "
+        f"Rule pack: {last['rules']} rules (digest `{last['rules_digest'][:12]}`, chatguard "
+        f"modules `{last.get('code_digest', '?')[:12]}`): "
         + ", ".join(f"`{rid}`" for rid in last["rule_ids"])
         + ".\n"
     )
@@ -339,9 +434,9 @@ def main(argv: list[str] | None = None) -> int:
     print(line)
 
     if args.profile or not met:
-        bench.diagnosis = diagnose(path, args.timeout)
+        bench.diagnosis = diagnose(path, args.timeout, pack)
         print()
-        print(render_diagnosis(bench.diagnosis))
+        print(render_diagnosis(bench.diagnosis, bench.runs[-1]))
 
     if args.json:
         payload = {
@@ -351,6 +446,7 @@ def main(argv: list[str] | None = None) -> int:
             "file": str(path),
             "generated": gen_stats,
             "load_average": [load_before, load_after],
+            "frozen_pack": pack is not None,
             "runs": bench.runs,
             "diagnosis": bench.diagnosis,
         }

@@ -11,9 +11,14 @@ a ZWJ emoji sequence), mostly short messages with a few very long ones, ~10%
 multi-line messages, ~5% media placeholders, ~1% system lines without an
 author, and the invisible U+200E / U+202F characters that WhatsApp inserts.
 
+Message bodies are random words by default (``--content mixed``), which is what a parser should
+be timed on. ``--content school`` writes ordinary class-group chatter with ~1% code-of-conduct
+breaches planted in it instead, for timing the rules (``bench_scan.py``); only the bodies differ.
+
 Usage::
 
     python bench/generate.py --messages 1000000 --format android-dmy-24h -o /tmp/x.txt
+    python bench/generate.py --messages 1000000 --content school -o /tmp/school.txt
 
 or, as a module::
 

@@ -124,6 +124,30 @@ class Batch:
         values = self.texts.take(pa.array(missing)).to_pylist()
         self._python.update(zip(missing.tolist(), (v or "" for v in values), strict=True))
 
+    def prepare(self, patterns: list[str]) -> None:
+        """Match many prefilter patterns over the whole column at once, on both cores."""
+        if not self.columnar or len(self) < PREFILTER_MIN_ROWS:
+            return
+        missing = sorted({p for p in patterns if p not in self._masks})
+        if not missing:
+            return
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            masks = list(pool.map(self._column_mask, missing))
+        self._masks.update(zip(missing, masks, strict=True))
+
+    def _column_mask(self, pattern: str) -> np.ndarray:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        try:
+            found = pc.fill_null(pc.match_substring_regex(self.texts, pattern), False)
+            return np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            # RE2 refuses this pattern: every row goes to the exact pass instead.
+            return np.ones(len(self), dtype=bool)
+
     def prefilter(self, pattern: str, rows: np.ndarray) -> np.ndarray:
         """Rows among ``rows`` whose text matches RE2 ``pattern``.
 
@@ -162,6 +186,10 @@ class Matcher:
 
     def evaluate(self, batch: Batch, domain: np.ndarray) -> Hits:  # pragma: no cover
         raise NotImplementedError
+
+    def entry_prefilters(self) -> list[str]:
+        """RE2 patterns this matcher runs over the whole domain (computed ahead, in parallel)."""
+        return []
 
 
 # --------------------------------------------------------------------------- leaves
@@ -204,6 +232,9 @@ class RegexMatcher(Matcher):
                 self._compiled = regex.compile(self._source, self._flags)
         return self._compiled
 
+    def entry_prefilters(self) -> list[str]:
+        return [self.prefilter] if self.prefilter else []
+
     def could_match(self, text: str) -> bool:
         """A cheap first look: does the text contain a substring every match must contain?"""
         if self.literals is None:
@@ -213,10 +244,12 @@ class RegexMatcher(Matcher):
 
     def evaluate(self, batch: Batch, domain: np.ndarray) -> Hits:
         rows = domain
+        filtered = False
         if self.prefilter is not None and batch.columnar and len(rows) >= PREFILTER_MIN_ROWS:
             rows = batch.prefilter(self.prefilter, rows)
+            filtered = True
         batch.materialise(rows)
-        if self.literals is not None:
+        if self.literals is not None and not filtered:
             rows = np.array(
                 [r for r in rows.tolist() if self.could_match(batch.text(r))], dtype=np.int64
             )
@@ -272,17 +305,30 @@ class ShoutingMatcher(Matcher):
         self.min_letters = min_letters
         self.ratio = ratio
 
+    def prefilter(self) -> str:
+        """An RE2 pattern every shouted message matches: a run of k capitals.
+
+        With L >= min_letters letters of which at most (1 - ratio) L are small, the capitals
+        fall into at most (1 - ratio) L + 1 runs, so one run holds at least
+        ratio L / ((1 - ratio) L + 1) of them; that grows with L, so L = min_letters bounds it.
+        """
+        m = self.min_letters
+        k = max(1, int(self.ratio * m / ((1 - self.ratio) * m + 1)))
+        return r"\p{Lu}" + (r"(?:[^\p{L}]*\p{Lu})" + f"{{{k - 1}}}" if k > 1 else "")
+
+    def entry_prefilters(self) -> list[str]:
+        return [self.prefilter()]
+
     def evaluate(self, batch: Batch, domain: np.ndarray) -> Hits:
-        rows = domain
-        if batch.columnar and len(rows) >= PREFILTER_MIN_ROWS:
-            rows = batch.prefilter(r"\p{Lu}[^\p{Ll}]*\p{Lu}[^\p{Ll}]*\p{Lu}", rows)
-        batch.materialise(rows)
+        if batch.columnar and len(domain) >= PREFILTER_MIN_ROWS:
+            domain = batch.prefilter(self.prefilter(), domain)
+            batch.materialise(domain)
         spans: dict[int, list[Span]] = {}
-        for row in rows.tolist():
+        for row in domain.tolist():
             text = batch.text(row)
-            upper = sum(1 for c in text if c.isupper())
-            letters = sum(1 for c in text if c.isalpha())
-            if letters >= self.min_letters and upper >= self.ratio * letters:
+            capitals = sum(1 for c in text if c.isupper())
+            alphabetic = sum(1 for c in text if c.isalpha())
+            if alphabetic >= self.min_letters and capitals >= self.ratio * alphabetic:
                 spans[row] = [(0, len(text))]
         return Hits(np.array(sorted(spans), dtype=np.int64), spans)
 
@@ -336,6 +382,9 @@ class AnyMatcher(Matcher):
     def __init__(self, parts: list[Matcher]) -> None:
         self.parts = parts
 
+    def entry_prefilters(self) -> list[str]:
+        return [p for part in self.parts for p in part.entry_prefilters()]
+
     def evaluate(self, batch: Batch, domain: np.ndarray) -> Hits:
         spans: dict[int, list[Span]] = {}
         for part in self.parts:
@@ -348,6 +397,9 @@ class AnyMatcher(Matcher):
 class AllMatcher(Matcher):
     def __init__(self, parts: list[Matcher]) -> None:
         self.parts = parts
+
+    def entry_prefilters(self) -> list[str]:
+        return self.parts[0].entry_prefilters()
 
     def evaluate(self, batch: Batch, domain: np.ndarray) -> Hits:
         spans: dict[int, list[Span]] = {}
@@ -368,6 +420,9 @@ class NotMatcher(Matcher):
     def __init__(self, part: Matcher) -> None:
         self.part = part
 
+    def entry_prefilters(self) -> list[str]:
+        return self.part.entry_prefilters()
+
     def evaluate(self, batch: Batch, domain: np.ndarray) -> Hits:
         hit = self.part.evaluate(batch, domain).rows
         rows = np.setdiff1d(domain, hit, assume_unique=True)
@@ -385,6 +440,9 @@ class NearMatcher(Matcher):
         self.second = second
         self.within = within
         self.ordered = ordered
+
+    def entry_prefilters(self) -> list[str]:
+        return self.first.entry_prefilters()
 
     def evaluate(self, batch: Batch, domain: np.ndarray) -> Hits:
         a = self.first.evaluate(batch, domain)
@@ -660,41 +718,108 @@ _RE2_SPACE = (
 def to_re2(pattern: str, *, case_sensitive: bool) -> str | None:
     """An RE2 prefilter that finds a superset of what ``pattern`` finds, or None.
 
-    RE2 lacks look-arounds and back-references, and its ``\\b \\w \\d \\s`` are ASCII-only. We
-    translate the classes to their Unicode spelling, drop word boundaries (a looser match is
-    still a superset), and give up on anything else: then the exact pass sees every row.
+    RE2 lacks look-arounds, back-references and atomic groups, and its ``\\b \\w \\d \\s``
+    are ASCII-only. A looser pattern is still a superset, so we drop look-around groups and word
+    boundaries, read atomic groups and possessive repeats as ordinary ones, let a back-reference
+    match anything, and spell the classes in Unicode. What cannot be translated gives None:
+    then the exact pass reads every row.
     """
-    if regex.search(
-        r"\(\?<?[=!]|\\[1-9]|\\g<|\(\?P=|\(\?>|[*+?}]\+|\\[GKXRZ]|\(\?#|\(\?[a-zA-Z]*x|\{,",
-        pattern,
-    ):
+    if regex.search(r"\\[GKXRN]|\\g<|\(\?#|\(\?[a-zA-Z]*x|\{,|\(\?[a-zA-Z]*[LuV]", pattern):
         return None
     out: list[str] = []
     in_class = False
     i = 0
-    while i < len(pattern):
+    n = len(pattern)
+    while i < n:
         char = pattern[i]
-        if char == "\\" and i + 1 < len(pattern):
+        if char == "\\" and i + 1 < n:
             nxt = pattern[i + 1]
-            if nxt in "bB":
+            if not in_class and nxt in "bB":
                 i += 2
                 continue
-            table_out = {"w": f"[{_RE2_WORD}]", "d": r"\p{Nd}", "s": f"[{_RE2_SPACE}]"}
-            table_in = {"w": _RE2_WORD, "d": r"\p{Nd}", "s": _RE2_SPACE}
-            if nxt in table_out:
-                out.append(table_in[nxt] if in_class else table_out[nxt])
+            if nxt in _RE2_CLASSES:
+                outside, inside = _RE2_CLASSES[nxt]
+                out.append(inside if in_class else outside)
                 i += 2
                 continue
             if nxt in "WDS":
                 return None
-            out.append(pattern[i : i + 2])
+            if not in_class and nxt.isdigit() and nxt != "0":
+                out.append("(?s:.*)")  # a back-reference matches some text: any text will do
+                i += 2
+                continue
+            out.append(r"\z" if nxt == "Z" and not in_class else pattern[i : i + 2])
             i += 2
             continue
-        if char == "[" and not in_class:
+        if in_class:
+            if char == "]":
+                in_class = False
+            out.append(char)
+            i += 1
+            continue
+        if char == "[":
             in_class = True
-        elif char == "]" and in_class:
-            in_class = False
+            out.append(char)
+            if pattern.startswith("^", i + 1):
+                out.append("^")
+                i += 1
+            if pattern.startswith("]", i + 1):
+                out.append("\\]")
+                i += 1
+            i += 1
+            continue
+        if pattern.startswith(("(?=", "(?!", "(?<=", "(?<!"), i):
+            end = _group_end(pattern, i)
+            if end is None:
+                return None
+            i = end  # drop the look-around: matching without it finds more, never less
+            continue
+        if pattern.startswith("(?P=", i):
+            end = pattern.find(")", i)
+            if end < 0:
+                return None
+            out.append("(?s:.*)")
+            i = end + 1
+            continue
+        if pattern.startswith("(?>", i):
+            out.append("(?:")
+            i += 3
+            continue
+        if char == "+" and out and out[-1] in {"*", "+", "?", "}"}:
+            i += 1  # possessive `a++` reads as `a+`
+            continue
         out.append(char)
         i += 1
     translated = "".join(out)
     return translated if case_sensitive else "(?i)" + translated
+
+
+_RE2_CLASSES = {
+    "w": (f"[{_RE2_WORD}]", _RE2_WORD),
+    "d": (r"\p{Nd}", r"\p{Nd}"),
+    "s": (f"[{_RE2_SPACE}]", _RE2_SPACE),
+}
+
+
+def _group_end(pattern: str, start: int) -> int | None:
+    """Index just past the group opening at ``start`` (escapes and classes respected)."""
+    depth = 0
+    in_class = False
+    i = start
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    return None

@@ -97,6 +97,8 @@ def _disguised_word(word: str, group: str | None) -> str:
         return "".join(pieces)
     spacer = _char_class("".join(SPACERS)) + "?"
     if group is None:
+        # RE2 has no back-references, and one alternative per separator makes its automaton
+        # too big to stay fast: any separator in any gap is looser, and still quick.
         return spacer.join(pieces)
     first_gap = f"(?P<{group}>{spacer})"
     return pieces[0] + first_gap + f"(?P={group})".join(pieces[1:])
