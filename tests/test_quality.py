@@ -1,0 +1,71 @@
+"""The default pack's quality, measured the way a school would measure its own tuned rules.
+
+- On the labelled corpus (fixtures/labelled/dev_* and holdout_*, labels.csv): precision >= 0.90
+  and recall >= 0.85 in every category. (The fresh_* set, fresh_labels.csv, is kept apart: it
+  measures how the rules do on chats nobody tuning them had seen, and is reported, not gated.)
+- On the benign baseline (fixtures/benign/, 2,000+ ordinary class-group messages): no rule fires
+  outside the reviewed list of known false positives (fixtures/benign/known-false-positives.yaml,
+  a review file), as Sigma does for its rules.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from chatguard import read_chat
+from chatguard.evaluate import evaluate
+from chatguard.ignore import load_review
+from chatguard.roster import load_roster
+from chatguard.scan import load_ruleset, scan_chat
+from tests.conftest import FIXTURES
+
+LABELLED = FIXTURES / "labelled"
+BENIGN = FIXTURES / "benign"
+
+
+@pytest.fixture(scope="module")
+def evaluation() -> object:
+    rules = load_ruleset(load_roster(LABELLED / "roster.yaml"))
+    tuned_on = sorted([*LABELLED.glob("dev_*.txt"), *LABELLED.glob("holdout_*.txt")])
+    return evaluate(LABELLED / "labels.csv", tuned_on, rules)
+
+
+@pytest.mark.parametrize(
+    "category",
+    [
+        "abuse",
+        "swearing",
+        "child-naming",
+        "private-email",
+        "defamation",
+        "disrepute",
+        "policy-challenge",
+        "discrimination",
+    ],
+)
+def test_precision_and_recall_on_the_labelled_corpus(evaluation: object, category: str) -> None:
+    score = next(s for s in evaluation.scores if s.category == category)  # type: ignore[attr-defined]
+    assert score.precision >= 0.90, (category, score.as_dict())
+    assert score.recall >= 0.85, (category, score.as_dict())
+
+
+def test_benign_baseline_stays_quiet() -> None:
+    chat = read_chat(sorted(BENIGN.glob("*.txt")))
+    assert chat.messages["author"].notna().sum() >= 2000
+    known = BENIGN / "known-false-positives.yaml"
+    review = load_review(known) if known.exists() else None
+    result = scan_chat(chat, load_ruleset(), review=review)
+    unexpected = [(f.source, f.line, f.rule, f.text) for f in result.findings]
+    assert unexpected == [], (
+        "new false positives on ordinary chatter (fix the rule, or review "
+        "and add them to fixtures/benign/known-false-positives.yaml)"
+    )
+
+
+def test_known_false_positives_are_few_and_explained() -> None:
+    known = BENIGN / "known-false-positives.yaml"
+    if not known.exists():
+        return
+    review = load_review(known)
+    assert len(review.decisions) <= 10
+    assert all(d.reason for d in review.decisions)
