@@ -30,6 +30,7 @@ def apply_rule(rule: Rule, batch: Batch) -> list[RuleHit]:
     """The messages of ``batch`` that ``rule`` flags."""
     batch.rule = rule.id
     domain = batch.domain(tuple(rule.spec.applies_to))
+    domain = rule.matcher.candidates(batch, domain)
     if len(domain) == 0:
         return []
     hits = rule.matcher.evaluate(batch, domain)

@@ -32,7 +32,7 @@ from chatguard.wordpattern import WordPattern, words_pattern
 
 Span = tuple[int, int]
 
-#: Below this many rows the exact pass runs directly; above it, the RE2 prefilter runs first.
+#: Below this many messages a batch is matched exactly, message by message (a draft, examples).
 PREFILTER_MIN_ROWS = 2000
 #: Longest time one regular expression may spend on one message.
 REGEX_TIMEOUT_SECONDS = 1.0
@@ -137,6 +137,9 @@ class Batch:
             masks = list(pool.map(self._column_mask, missing))
         self._masks.update(zip(missing, masks, strict=True))
 
+    def has_mask(self, pattern: str) -> bool:
+        return pattern in self._masks
+
     def _column_mask(self, pattern: str) -> np.ndarray:
         import pyarrow as pa
         import pyarrow.compute as pc
@@ -188,8 +191,16 @@ class Matcher:
         raise NotImplementedError
 
     def entry_prefilters(self) -> list[str]:
-        """RE2 patterns this matcher runs over the whole domain (computed ahead, in parallel)."""
+        """RE2 patterns this matcher's leaves run over the column (computed ahead, in parallel)."""
         return []
+
+    def candidates(self, batch: Batch, domain: np.ndarray) -> np.ndarray:
+        """A superset of the rows that can match, found with whole-column masks only.
+
+        Compositions intersect their parts' candidates before any message is read in Python:
+        a staff reference and a grievance word are each common, both together are rare.
+        """
+        return domain
 
 
 # --------------------------------------------------------------------------- leaves
@@ -216,6 +227,7 @@ class RegexMatcher(Matcher):
         self._compiled: Any = None
         self._generated = generated
         self.literals = generated.literals if generated else None
+        self._literal_scan: re.Pattern[str] | None = None
         if generated is None:
             try:
                 self._compiled = regex.compile(exact, flags)
@@ -226,7 +238,10 @@ class RegexMatcher(Matcher):
     @property
     def exact(self) -> Any:
         if self._compiled is None:
-            if self._generated is not None and not self._generated.needs_regex_module:
+            generated = self._generated
+            if generated is not None and generated.single_words is not None:
+                self._compiled = _TokenScanner(generated)
+            elif generated is not None and not generated.needs_regex_module:
                 self._compiled = _TimeoutFree(re.compile(self._source, self._flags))
             else:
                 self._compiled = regex.compile(self._source, self._flags)
@@ -235,12 +250,19 @@ class RegexMatcher(Matcher):
     def entry_prefilters(self) -> list[str]:
         return [self.prefilter] if self.prefilter else []
 
+    def candidates(self, batch: Batch, domain: np.ndarray) -> np.ndarray:
+        if self.prefilter is not None and batch.columnar and len(domain) >= PREFILTER_MIN_ROWS:
+            return batch.prefilter(self.prefilter, domain)
+        return domain
+
     def could_match(self, text: str) -> bool:
         """A cheap first look: does the text contain a substring every match must contain?"""
         if self.literals is None:
             return True
-        low = text.lower()
-        return any(literal in low for literal in self.literals)
+        if self._literal_scan is None:
+            alternatives = "|".join(re.escape(w) for w in sorted(self.literals, key=len))
+            self._literal_scan = re.compile(alternatives)
+        return self._literal_scan.search(text.lower()) is not None
 
     def evaluate(self, batch: Batch, domain: np.ndarray) -> Hits:
         rows = domain
@@ -291,11 +313,54 @@ class _TimeoutFree:
         return self.pattern.finditer(text)
 
 
+_TOKEN = re.compile(r"[^\W_]+")
+
+
+class _Span:
+    __slots__ = ("_span",)
+
+    def __init__(self, span: tuple[int, int]) -> None:
+        self._span = span
+
+    def span(self) -> tuple[int, int]:
+        return self._span
+
+
+class _TokenScanner:
+    """Whole words from a list, found by looking each token of the text up in a set.
+
+    Equivalent to the generated ``(?<!letter|digit)(?:w1|w2…)(?!letter|digit)``, ignoring case
+    unless the list is case-sensitive, for entries that are one run of letters/digits; other
+    entries (phrases, ``couldn't``, ``two-faced``) go through their own regular expression. A
+    regex alternation of hundreds of words tries each at every position: this is one pass.
+    """
+
+    def __init__(self, generated: WordPattern) -> None:
+        self.words = generated.single_words or frozenset()
+        self.fold = not generated.case_sensitive
+        self.other = re.compile(generated.other_exact) if generated.other_exact else None
+
+    def finditer(self, text: str, timeout: float | None = None) -> list[_Span]:
+        found: list[_Span] = []
+        if self.words:
+            for match in _TOKEN.finditer(text):
+                token = match.group()
+                if (token.lower() if self.fold else token) in self.words:
+                    found.append(_Span(match.span()))
+        if self.other is not None:
+            found.extend(_Span(m.span()) for m in self.other.finditer(text))
+        found.sort(key=lambda s: s.span())
+        return found
+
+
 class NothingMatcher(Matcher):
     """Matches nothing: a roster list used by a rule when no roster was given."""
 
     def evaluate(self, batch: Batch, domain: np.ndarray) -> Hits:
         return Hits.none()
+
+    def candidates(self, batch: Batch, domain: np.ndarray) -> np.ndarray:
+        return domain[:0]
 
 
 class ShoutingMatcher(Matcher):
@@ -318,6 +383,11 @@ class ShoutingMatcher(Matcher):
 
     def entry_prefilters(self) -> list[str]:
         return [self.prefilter()]
+
+    def candidates(self, batch: Batch, domain: np.ndarray) -> np.ndarray:
+        if batch.columnar and len(domain) >= PREFILTER_MIN_ROWS:
+            return batch.prefilter(self.prefilter(), domain)
+        return domain
 
     def evaluate(self, batch: Batch, domain: np.ndarray) -> Hits:
         if batch.columnar and len(domain) >= PREFILTER_MIN_ROWS:
@@ -385,6 +455,10 @@ class AnyMatcher(Matcher):
     def entry_prefilters(self) -> list[str]:
         return [p for part in self.parts for p in part.entry_prefilters()]
 
+    def candidates(self, batch: Batch, domain: np.ndarray) -> np.ndarray:
+        found = [part.candidates(batch, domain) for part in self.parts]
+        return np.unique(np.concatenate(found)) if found else domain[:0]
+
     def evaluate(self, batch: Batch, domain: np.ndarray) -> Hits:
         spans: dict[int, list[Span]] = {}
         for part in self.parts:
@@ -399,11 +473,18 @@ class AllMatcher(Matcher):
         self.parts = parts
 
     def entry_prefilters(self) -> list[str]:
-        return self.parts[0].entry_prefilters()
+        return [p for part in self.parts for p in part.entry_prefilters()]
+
+    def candidates(self, batch: Batch, domain: np.ndarray) -> np.ndarray:
+        for part in self.parts:
+            domain = part.candidates(batch, domain)
+            if len(domain) == 0:
+                break
+        return domain
 
     def evaluate(self, batch: Batch, domain: np.ndarray) -> Hits:
         spans: dict[int, list[Span]] = {}
-        rows = domain
+        rows = self.candidates(batch, domain)
         for index, part in enumerate(self.parts):
             hits = part.evaluate(batch, rows)
             rows = hits.rows
@@ -442,9 +523,14 @@ class NearMatcher(Matcher):
         self.ordered = ordered
 
     def entry_prefilters(self) -> list[str]:
-        return self.first.entry_prefilters()
+        return self.first.entry_prefilters() + self.second.entry_prefilters()
+
+    def candidates(self, batch: Batch, domain: np.ndarray) -> np.ndarray:
+        domain = self.first.candidates(batch, domain)
+        return self.second.candidates(batch, domain) if len(domain) else domain
 
     def evaluate(self, batch: Batch, domain: np.ndarray) -> Hits:
+        domain = self.candidates(batch, domain)
         a = self.first.evaluate(batch, domain)
         if len(a.rows) == 0:
             return Hits.none()

@@ -114,6 +114,11 @@ class WordPattern:
     """Lower-case substrings one of which any match must contain (None: no such shortcut)."""
     needs_regex_module: bool
     """True when ``exact`` uses what only the ``regex`` module has (variable look-behind)."""
+    single_words: frozenset[str] | None = None
+    """Entries that are one run of letters/digits, for a token lookup instead of a regex."""
+    other_exact: str | None = None
+    """The exact pattern for the remaining entries (phrases, words with ' or -), if any."""
+    case_sensitive: bool = False
 
 
 def words_pattern(
@@ -150,12 +155,33 @@ def words_pattern(
         exact = f"{flags}(?:{not_first}{bounded}|{possessive})"
     prefilter = f"{flags}(?:^|[^{_LETTER_OR_DIGIT}])(?:{loose})(?:[^{_LETTER_OR_DIGIT}]|$)"
     literals = None if disguised else tuple(sorted({_longest_piece(w) for w in words}))
+    single_words = None
+    other_exact = None
+    if not disguised and not as_name:
+        # A list of plain words is matched fastest by looking each token of the text up in a
+        # set; only phrases (and words with ' or -) need the regular expression.
+        single = {w.strip() for w in words if _SINGLE_TOKEN.fullmatch(w.strip())}
+        others = [w for w in words if w.strip() not in single]
+        single_words = frozenset(w if case_sensitive else w.lower() for w in single)
+        if others:
+            other_core = "|".join(
+                _plain_word(w) for w in sorted(set(others), key=lambda w: (-len(w), w))
+            )
+            other_exact = (
+                flags + f"(?<!{_RE_LETTER_OR_DIGIT})(?:{other_core})(?!{_RE_LETTER_OR_DIGIT})"
+            )
     return WordPattern(
         exact=exact,
         prefilter=prefilter.replace("(?!)", "[^\\s\\S]"),
         literals=literals,
         needs_regex_module=as_name,
+        single_words=single_words,
+        other_exact=other_exact,
+        case_sensitive=case_sensitive,
     )
+
+
+_SINGLE_TOKEN = re.compile(r"[^\W_]+")
 
 
 def _longest_piece(word: str) -> str:
