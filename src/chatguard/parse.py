@@ -51,7 +51,7 @@ def parse_export(export: ExportText, *, date_order: str | None = None) -> m.Pars
         raise ChatguardError(f"unknown date order {date_order!r}", hint="use one of dmy, mdy, ymd")
     label = str(export.path) if export.member is None else f"{export.path}:{export.member}"
     lines = split_lines(export.data)
-    if len(lines) == 0 or not pc.any(pc.greater(pc.utf8_length(lines), 0)).as_py():
+    if len(lines) == 0 or export.data.isspace():
         raise ChatguardError(f"{label}: the chat text is empty", hint="export the chat again")
     shapes = learn_shapes(_sample(lines))
     if not shapes:
@@ -221,7 +221,7 @@ def _read_headers(
     matched_idx = np.flatnonzero(valid)
     if len(matched_idx) == 0:
         return None, _NO_LINES
-    fields = found.take(pa.array(matched_idx))
+    fields = found.filter(pa.array(valid))
     markers = fields.field("ampm")
     twelve_hour = bool(pc.any(pc.not_equal(markers, "")).as_py())
     kinds = None
