@@ -227,7 +227,6 @@ class RegexMatcher(Matcher):
         self._compiled: Any = None
         self._generated = generated
         self.literals = generated.literals if generated else None
-        self._literal_scan: re.Pattern[str] | None = None
         if generated is None:
             try:
                 self._compiled = regex.compile(exact, flags)
@@ -259,10 +258,8 @@ class RegexMatcher(Matcher):
         """A cheap first look: does the text contain a substring every match must contain?"""
         if self.literals is None:
             return True
-        if self._literal_scan is None:
-            alternatives = "|".join(re.escape(w) for w in sorted(self.literals, key=len))
-            self._literal_scan = re.compile(alternatives)
-        return self._literal_scan.search(text.lower()) is not None
+        low = text.lower()
+        return any(literal in low for literal in self.literals)
 
     def evaluate(self, batch: Batch, domain: np.ndarray) -> Hits:
         rows = domain

@@ -64,8 +64,75 @@ def load_ruleset(
     """The default pack (unless excluded) plus a school's rule folders, with the roster lists."""
     folders = ([default_pack()] if include_default else []) + list(rule_dirs)
     lists = (roster or Roster()).word_lists(name_words())
+    key = _pack_key(folders, lists)
+    cached = _cached_pack(key)
+    if cached is not None:
+        return cached
     ruleset = load_rules(folders, extra_lists=lists)
+    _store_pack(key, ruleset)
     return ruleset
+
+
+def _pack_key(folders: list[Path], lists: dict[str, list[str]]) -> str | None:
+    """What the compiled pack depends on: chatguard's version, every rule file, the roster."""
+    import hashlib
+
+    digest = hashlib.sha256(__version__.encode())
+    for folder in folders:
+        if not folder.is_dir():
+            return None
+        for path in sorted(folder.rglob("*.yaml")):
+            stat = path.stat()
+            digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
+    for name in sorted(lists):
+        digest.update(name.encode() + b"\0" + "\n".join(lists[name]).encode())
+    return digest.hexdigest()
+
+
+def _pack_cache(key: str) -> Path:
+    import os
+
+    base = os.environ.get("CHATGUARD_CACHE_DIR")
+    root = (
+        Path(base)
+        if base
+        else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "chatguard"
+    )
+    return root / "rules" / f"{key}.pickle"
+
+
+def _cached_pack(key: str | None) -> RuleSet | None:
+    """The pack compiled by an earlier run (`chatguard check` must answer fast), if any."""
+    if key is None:
+        return None
+    import pickle
+
+    try:
+        with _pack_cache(key).open("rb") as handle:
+            pack = pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        return None
+    return pack if isinstance(pack, RuleSet) else None
+
+
+def _store_pack(key: str | None, pack: RuleSet) -> None:
+    """Keep the compiled pack for the next run (owner-only; failures are only slower)."""
+    if key is None:
+        return
+    import os
+    import pickle
+
+    path = _pack_cache(key)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        data = pickle.dumps(pack, protocol=pickle.HIGHEST_PROTOCOL)
+        temp = path.with_suffix(f".{os.getpid()}.tmp")
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(temp, path)
+    except (OSError, pickle.PicklingError, TypeError, AttributeError):
+        return
 
 
 def batch_from_frame(frame: pd.DataFrame) -> Batch:
