@@ -392,8 +392,9 @@ def main(argv: list[str] | None = None) -> int:
     print()
     if cg.resolve_s is not None and cg.resolve_s >= 0.001:
         print(
-            f"chatguard's first `chatguard.read_chat` lookup (lazy imports of pandas and pyarrow) took {cg.resolve_s:.3f} s, "
-            "not counted in its parse time (whatstk's import is not counted either).\n"
+            "chatguard's first `chatguard.read_chat` lookup (lazy imports of pandas and "
+            f"pyarrow) took {cg.resolve_s:.3f} s, not counted in its parse time (whatstk's "
+            "import is not counted either).\n"
         )
     verdicts, all_met = render_verdicts(args.messages, cg, peers)
     print(verdicts)
