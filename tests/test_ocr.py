@@ -114,7 +114,7 @@ def test_no_cache_option_writes_nothing(
     cli: Callable[..., Run], export: Path, private_cache: Path
 ) -> None:
     cli("scan", str(export), "--ocr", "--no-ocr-cache", "--format", "json")
-    assert not private_cache.exists()
+    assert not private_cache.joinpath("ocr").exists()
 
 
 def test_without_tesseract_the_scan_goes_on(
