@@ -16,6 +16,7 @@ from chatguard import read_chat
 from chatguard.evaluate import evaluate
 from chatguard.ignore import load_review
 from chatguard.roster import load_roster
+from chatguard.rulefile import CATEGORIES
 from chatguard.scan import load_ruleset, scan_chat
 from tests.conftest import FIXTURES
 
@@ -30,19 +31,7 @@ def evaluation() -> object:
     return evaluate(LABELLED / "labels.csv", tuned_on, rules)
 
 
-@pytest.mark.parametrize(
-    "category",
-    [
-        "abuse",
-        "swearing",
-        "child-naming",
-        "private-email",
-        "defamation",
-        "disrepute",
-        "policy-challenge",
-        "discrimination",
-    ],
-)
+@pytest.mark.parametrize("category", CATEGORIES)
 def test_precision_and_recall_on_the_labelled_corpus(evaluation: object, category: str) -> None:
     score = next(s for s in evaluation.scores if s.category == category)  # type: ignore[attr-defined]
     assert score.precision >= 0.90, (category, score.as_dict())
