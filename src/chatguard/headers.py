@@ -99,12 +99,6 @@ def learn_shapes(sample: list[str]) -> list[HeaderShape]:
     return [ranked[0][0]] + [shape for shape, n in ranked[1:] if n >= 3 and n >= 0.005 * total]
 
 
-def learn_shape(sample: list[str]) -> HeaderShape | None:
-    """The most common header shape among sample lines, or None when none looks like a header."""
-    shapes = learn_shapes(sample)
-    return shapes[0] if shapes else None
-
-
 def _shape_counts(sample: list[str]) -> Counter[HeaderShape]:
     shapes: Counter[HeaderShape] = Counter()
     for line in sample:

@@ -19,7 +19,7 @@ ones. `chatguard review` writes this file.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -58,16 +58,23 @@ class Decision:
 class Review:
     decisions: list[Decision]
     path: Path | None = None
+    _indexed: tuple[list[Decision], dict[tuple[str, int, str], Decision]] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     def lookup(self, sha256: str, name: str, line: int, rule: str) -> Decision | None:
+        index = self._index()
         for source in (sha256, name):
-            found = self._index().get((source, line, rule))
+            found = index.get((source, line, rule))
             if found is not None:
                 return found
         return None
 
     def _index(self) -> dict[tuple[str, int, str], Decision]:
-        return {d.key(): d for d in self.decisions}
+        """Decisions by key, built once per list (recording a decision replaces the list)."""
+        if self._indexed is None or self._indexed[0] is not self.decisions:
+            self._indexed = (self.decisions, {d.key(): d for d in self.decisions})
+        return self._indexed[1]
 
 
 def load_review(path: Path) -> Review:

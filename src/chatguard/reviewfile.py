@@ -47,8 +47,7 @@ def save_review(review: Review, path: Path) -> None:
 
 def record(review: Review, decision: Decision) -> None:
     """Add ``decision``, replacing any earlier one about the same finding."""
-    review.decisions = [d for d in review.decisions if d.key() != decision.key()]
-    review.decisions.append(decision)
+    review.decisions = [d for d in review.decisions if d.key() != decision.key()] + [decision]
 
 
 def forget(review: Review, key: tuple[str, int, str]) -> None:

@@ -77,14 +77,6 @@ class Roster:
             "roster-surnames": sorted(surnames),
         }
 
-    def all_pupil_names(self) -> set[str]:
-        """Every spelling of a pupil's name that redaction must hide."""
-        names: set[str] = set()
-        for full in self.pupils:
-            names.add(full)
-            names.update(full.split())
-        return names
-
 
 def load_roster(path: Path) -> Roster:
     """Read and check a roster file; every mistake names the file, line and field."""

@@ -260,6 +260,8 @@ def scan_chat(
 
 
 IMAGE_ROW = "_image_of"
+#: What a finding shows as its match when no words triggered it (an image beside the message).
+NONVERBAL_MATCH = "(attachment beside the message)"
 
 
 def _with_image_rows(
@@ -301,15 +303,10 @@ def _finding(frame: pd.DataFrame, hit: RuleHit, row: int) -> Finding:
         rule=hit.rule.id,
         severity=hit.rule.severity,
         text=text,
-        match=matched_words(text, hit.spans) or _nonverbal(hit),
+        match=matched_words(text, hit.spans) or NONVERBAL_MATCH,
         spans=hit.spans,
         row=row,
     )
-
-
-def _nonverbal(hit: RuleHit) -> str:
-    """What to show as the match when no words triggered it (an attachment, shouting)."""
-    return "(attachment beside the message)"
 
 
 def context_for(frame: pd.DataFrame, rows: list[int], n: int) -> dict[int, list[dict[str, Any]]]:
