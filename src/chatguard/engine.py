@@ -64,11 +64,11 @@ Progress = Callable[[str, int, int], None]
 def apply_rules(rules: RuleSet, batch: Batch, progress: Progress | None = None) -> list[RuleHit]:
     """Every (message, rule) hit, in message order then rule order."""
     hits: list[RuleHit] = []
-    batch.prepare([p for rule in rules.rules for p in rule.matcher.entry_prefilters()])
-    for done, rule in enumerate(rules.rules, start=1):
-        hits.extend(apply_rule(rule, batch))
-        if progress is not None:
-            progress("Applying rules", done, len(rules.rules))
+    with batch.prefiltering([p for rule in rules.rules for p in rule.matcher.entry_prefilters()]):
+        for done, rule in enumerate(rules.rules, start=1):
+            hits.extend(apply_rule(rule, batch))
+            if progress is not None:
+                progress("Applying rules", done, len(rules.rules))
     hits.sort(key=lambda h: (h.row, h.rule.category, h.rule.id))
     return hits
 

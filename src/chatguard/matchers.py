@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +30,8 @@ import numpy as np
 import regex
 
 from chatguard.errors import RuleTimeoutError
+from chatguard.literals import required_literals
+from chatguard.tokenindex import Lookup, Needs, Plan, TokenIndex
 from chatguard.wordpattern import WordPattern, words_pattern
 
 Span = tuple[int, int]
@@ -40,6 +44,22 @@ REGEX_TIMEOUT_SECONDS = 1.0
 MAX_ATTACHMENT_WINDOW = 50
 #: Deepest nesting of any/all/not/near a rule may use.
 MAX_DEPTH = 40
+#: When a word list's index lookup keeps more than this share of the column, RE2 reads it all.
+INDEX_MAX_SHARE = 0.5
+#: Narrow word lists and patterns with a token index before their RE2 pass.
+USE_TOKEN_INDEX = True
+
+
+@dataclass(frozen=True)
+class Prefilter:
+    """An RE2 pattern that every message a leaf can match also matches.
+
+    ``lookup`` (plain word lists only) lets the scan look the list's words up in a
+    :class:`~chatguard.tokenindex.TokenIndex` and run RE2 only on the rows found.
+    """
+
+    pattern: str
+    lookup: Lookup | Needs | None = None
 
 
 class SpecError(Exception):
@@ -70,6 +90,9 @@ class Batch:
     _python: dict[int, str] = field(default_factory=dict)
     _cache: dict[str, np.ndarray] = field(default_factory=dict)
     _masks: dict[str, np.ndarray] = field(default_factory=dict)
+    _index: TokenIndex | None = None
+    _plans: dict[str, Plan | None] = field(default_factory=dict)
+    _pending: dict[str, Future[np.ndarray]] = field(default_factory=dict)
     spans: dict[str, dict[int, list[Span]]] = field(default_factory=dict)
     """Exact matches already found, per pattern and row (rules share patterns)."""
 
@@ -124,51 +147,96 @@ class Batch:
         values = self.texts.take(pa.array(missing)).to_pylist()
         self._python.update(zip(missing.tolist(), (v or "" for v in values), strict=True))
 
-    def prepare(self, patterns: list[str]) -> None:
-        """Match many prefilter patterns over the whole column at once, on both cores."""
+    @contextmanager
+    def prefiltering(self, prefilters: list[Prefilter]) -> Iterator[None]:
+        """Run many prefilters over the whole column in the background while rules evaluate.
+
+        The RE2 passes run on two worker threads (pyarrow releases the GIL) in the order the
+        rules will ask for them; a rule waits only for its own masks, so its Python pass
+        overlaps the passes of the rules after it and both cores stay busy.
+        """
         if not self.columnar or len(self) < PREFILTER_MIN_ROWS:
+            yield
             return
-        missing = sorted({p for p in patterns if p not in self._masks})
-        if not missing:
+        wanted = list(dict.fromkeys(p for p in prefilters if p.pattern not in self._masks))
+        if not wanted:
+            yield
             return
+        if USE_TOKEN_INDEX and any(p.lookup is not None for p in wanted):
+            self._plan_lookups([p for p in wanted if p.lookup is not None])
         from concurrent.futures import ThreadPoolExecutor
 
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            masks = list(pool.map(self._column_mask, missing))
-        self._masks.update(zip(missing, masks, strict=True))
+        pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="chatguard-prefilter")
+        try:
+            for prefilter in wanted:
+                if prefilter.pattern not in self._pending:
+                    self._pending[prefilter.pattern] = pool.submit(self._column_mask, prefilter)
+            yield
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+            self._pending.clear()
 
-    def has_mask(self, pattern: str) -> bool:
-        return pattern in self._masks
+    def _plan_lookups(self, prefilters: list[Prefilter]) -> None:
+        """Plan every list's index lookup at once, so the index is focused on their words."""
+        index = self.token_index()
+        for p in prefilters:
+            if p.lookup is not None:
+                self._plans[p.pattern] = index.plan(p.lookup)
+        limit = INDEX_MAX_SHARE * len(self)
+        for pattern, plan in self._plans.items():
+            if plan is not None and index.estimate(plan) > limit:
+                self._plans[pattern] = None  # too common to be worth narrowing: read it all
+        found = [plan for plan in self._plans.values() if plan is not None]
+        if found:
+            index.focus(np.unique(np.concatenate([ids for ids, _ in found])))
+            index.focus_symbols(s for _, symbols in found for s in symbols)
 
-    def _column_mask(self, pattern: str) -> np.ndarray:
+    def token_index(self) -> TokenIndex:
+        """The index of every message's words, built on first use."""
+        if self._index is None:
+            self._index = TokenIndex.build(self.texts)
+        return self._index
+
+    def _column_mask(self, prefilter: Prefilter) -> np.ndarray:
+        """Which rows of the whole column match the prefilter's RE2 pattern."""
         import pyarrow as pa
         import pyarrow.compute as pc
 
+        texts = self.texts
+        rows = None
+        if USE_TOKEN_INDEX and prefilter.lookup is not None:
+            index = self.token_index()
+            if prefilter.pattern not in self._plans:
+                plan = index.plan(prefilter.lookup)
+                common = plan is not None and index.estimate(plan) > INDEX_MAX_SHARE * len(self)
+                self._plans[prefilter.pattern] = None if common else plan
+            plan = self._plans[prefilter.pattern]
+            if plan is not None:
+                rows = index.rows_for(plan)
+                texts = texts.take(pa.array(rows))
         try:
-            found = pc.fill_null(pc.match_substring_regex(self.texts, pattern), False)
-            return np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
+            found = pc.fill_null(pc.match_substring_regex(texts, prefilter.pattern), False)
+            hit = np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
             # RE2 refuses this pattern: every row goes to the exact pass instead.
-            return np.ones(len(self), dtype=bool)
+            hit = np.ones(len(texts), dtype=bool)
+        if rows is None:
+            return hit
+        mask = np.zeros(len(self), dtype=bool)
+        mask[rows[hit]] = True
+        return mask
 
-    def prefilter(self, pattern: str, rows: np.ndarray) -> np.ndarray:
-        """Rows among ``rows`` whose text matches RE2 ``pattern``.
+    def prefilter(self, prefilter: Prefilter, rows: np.ndarray) -> np.ndarray:
+        """Rows among ``rows`` whose text matches the prefilter.
 
         The whole column is matched once per pattern and kept: rules share lists (staff
         references, insults), and a column pass costs the same as a pass over most of it.
         """
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
-        mask = self._masks.get(pattern)
+        mask = self._masks.get(prefilter.pattern)
         if mask is None:
-            try:
-                found = pc.fill_null(pc.match_substring_regex(self.texts, pattern), False)
-                mask = np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
-            except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-                # RE2 refuses this pattern: every row goes to the exact pass instead.
-                mask = np.ones(len(self), dtype=bool)
-            self._masks[pattern] = mask
+            pending = self._pending.pop(prefilter.pattern, None)
+            mask = pending.result() if pending is not None else self._column_mask(prefilter)
+            self._masks[prefilter.pattern] = mask
         return np.asarray(rows[mask[rows]])
 
 
@@ -190,8 +258,8 @@ class Matcher:
     def evaluate(self, batch: Batch, domain: np.ndarray) -> Hits:  # pragma: no cover
         raise NotImplementedError
 
-    def entry_prefilters(self) -> list[str]:
-        """RE2 patterns this matcher's leaves run over the column (computed ahead, in parallel)."""
+    def entry_prefilters(self) -> list[Prefilter]:
+        """Prefilters this matcher's leaves run over the column (computed ahead, in parallel)."""
         return []
 
     def candidates(self, batch: Batch, domain: np.ndarray) -> np.ndarray:
@@ -232,7 +300,9 @@ class RegexMatcher(Matcher):
                 self._compiled = regex.compile(exact, flags)
             except regex.error as exc:
                 raise SpecError((), f"not a valid regular expression ({exc})") from exc
-        self.prefilter = prefilter
+        self.prefilter = (
+            None if prefilter is None else Prefilter(prefilter, _lookup(prefilter, generated))
+        )
 
     @property
     def exact(self) -> Any:
@@ -246,7 +316,7 @@ class RegexMatcher(Matcher):
                 self._compiled = regex.compile(self._source, self._flags)
         return self._compiled
 
-    def entry_prefilters(self) -> list[str]:
+    def entry_prefilters(self) -> list[Prefilter]:
         return [self.prefilter] if self.prefilter else []
 
     def candidates(self, batch: Batch, domain: np.ndarray) -> np.ndarray:
@@ -295,6 +365,14 @@ class RegexMatcher(Matcher):
             if found:
                 spans[row] = found
         return Hits(np.array(sorted(spans), dtype=np.int64), spans)
+
+
+def _lookup(prefilter: str, generated: WordPattern | None) -> Lookup | Needs | None:
+    """How the token index can narrow this prefilter: by a list's words, or a pattern's needs."""
+    if generated is not None and generated.lookup is not None:
+        return generated.lookup
+    options = required_literals(prefilter)
+    return Needs(options) if options else None
 
 
 class _TimeoutFree:
@@ -367,7 +445,7 @@ class ShoutingMatcher(Matcher):
         self.min_letters = min_letters
         self.ratio = ratio
 
-    def prefilter(self) -> str:
+    def prefilter(self) -> Prefilter:
         """An RE2 pattern every shouted message matches: a run of k capitals.
 
         With L >= min_letters letters of which at most (1 - ratio) L are small, the capitals
@@ -376,9 +454,9 @@ class ShoutingMatcher(Matcher):
         """
         m = self.min_letters
         k = max(1, int(self.ratio * m / ((1 - self.ratio) * m + 1)))
-        return r"\p{Lu}" + (r"(?:[^\p{L}]*\p{Lu})" + f"{{{k - 1}}}" if k > 1 else "")
+        return Prefilter(r"\p{Lu}" + (r"(?:[^\p{L}]*\p{Lu})" + f"{{{k - 1}}}" if k > 1 else ""))
 
-    def entry_prefilters(self) -> list[str]:
+    def entry_prefilters(self) -> list[Prefilter]:
         return [self.prefilter()]
 
     def candidates(self, batch: Batch, domain: np.ndarray) -> np.ndarray:
@@ -393,8 +471,8 @@ class ShoutingMatcher(Matcher):
         spans: dict[int, list[Span]] = {}
         for row in domain.tolist():
             text = batch.text(row)
-            capitals = sum(1 for c in text if c.isupper())
-            alphabetic = sum(1 for c in text if c.isalpha())
+            capitals = sum(map(str.isupper, text))
+            alphabetic = sum(map(str.isalpha, text))
             if alphabetic >= self.min_letters and capitals >= self.ratio * alphabetic:
                 spans[row] = [(0, len(text))]
         return Hits(np.array(sorted(spans), dtype=np.int64), spans)
@@ -449,7 +527,7 @@ class AnyMatcher(Matcher):
     def __init__(self, parts: list[Matcher]) -> None:
         self.parts = parts
 
-    def entry_prefilters(self) -> list[str]:
+    def entry_prefilters(self) -> list[Prefilter]:
         return [p for part in self.parts for p in part.entry_prefilters()]
 
     def candidates(self, batch: Batch, domain: np.ndarray) -> np.ndarray:
@@ -469,7 +547,7 @@ class AllMatcher(Matcher):
     def __init__(self, parts: list[Matcher]) -> None:
         self.parts = parts
 
-    def entry_prefilters(self) -> list[str]:
+    def entry_prefilters(self) -> list[Prefilter]:
         return [p for part in self.parts for p in part.entry_prefilters()]
 
     def candidates(self, batch: Batch, domain: np.ndarray) -> np.ndarray:
@@ -498,7 +576,7 @@ class NotMatcher(Matcher):
     def __init__(self, part: Matcher) -> None:
         self.part = part
 
-    def entry_prefilters(self) -> list[str]:
+    def entry_prefilters(self) -> list[Prefilter]:
         return self.part.entry_prefilters()
 
     def evaluate(self, batch: Batch, domain: np.ndarray) -> Hits:
@@ -519,7 +597,7 @@ class NearMatcher(Matcher):
         self.within = within
         self.ordered = ordered
 
-    def entry_prefilters(self) -> list[str]:
+    def entry_prefilters(self) -> list[Prefilter]:
         return self.first.entry_prefilters() + self.second.entry_prefilters()
 
     def candidates(self, batch: Batch, domain: np.ndarray) -> np.ndarray:

@@ -73,11 +73,20 @@ def load_ruleset(
     return ruleset
 
 
+#: The modules whose objects a compiled pack holds.
+_COMPILED_BY = ("matchers.py", "wordpattern.py", "tokenindex.py", "rulefile.py", "engine.py")
+
+
 def _pack_key(folders: list[Path], lists: dict[str, list[str]]) -> str | None:
     """What the compiled pack depends on: chatguard's version, every rule file, the roster."""
     import hashlib
 
     digest = hashlib.sha256(__version__.encode())
+    # The compiled pack is pickled objects of these modules: a changed module (an upgrade, or
+    # a developer's edit) must not load objects shaped by the old code.
+    for module in _COMPILED_BY:
+        stat = (Path(__file__).parent / module).stat()
+        digest.update(f"{module}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
     for folder in folders:
         if not folder.is_dir():
             return None

@@ -22,6 +22,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from chatguard.tokenindex import Lookup, lookup_for
+
 #: Look-alike characters for each letter, beyond the letter itself.
 LOOKALIKES: dict[str, str] = {
     "a": "@4",
@@ -119,6 +121,8 @@ class WordPattern:
     other_exact: str | None = None
     """The exact pattern for the remaining entries (phrases, words with ' or -), if any."""
     case_sensitive: bool = False
+    lookup: Lookup | None = None
+    """How a token index can narrow the rows the prefilter reads (plain word lists only)."""
 
 
 def words_pattern(
@@ -178,6 +182,7 @@ def words_pattern(
         single_words=single_words,
         other_exact=other_exact,
         case_sensitive=case_sensitive,
+        lookup=lookup_for(sorted(set(words))) if single_words is not None else None,
     )
 
 
