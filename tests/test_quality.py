@@ -58,3 +58,37 @@ def test_known_false_positives_are_few_and_explained() -> None:
     review = load_review(known)
     assert len(review.decisions) <= 10
     assert all(d.reason for d in review.decisions)
+
+
+LABEL_SETS = {
+    "labels.csv": ["dev_*.txt", "holdout_*.txt"],
+    "fresh_labels.csv": ["fresh_*.txt"],
+    "fresh2_labels.csv": ["fresh2_*.txt"],
+    "train2_labels.csv": ["train2_*.txt"],
+    "tune_labels.csv": ["tune_*.txt"],
+}
+
+
+@pytest.mark.parametrize("labels", sorted(LABEL_SETS))
+def test_every_label_points_at_a_message_the_parser_reads(labels: str) -> None:
+    """A label the parser cannot find would be silently scored as a miss or ignored."""
+    import csv
+
+    paths = sorted(p for pattern in LABEL_SETS[labels] for p in LABELLED.glob(pattern))
+    frame = read_chat(paths).messages
+    by_key = {
+        (str(source), int(line)): (author, text)
+        for source, line, author, text in frame[["source", "line", "author", "text"]].itertuples(
+            index=False
+        )
+    }
+    with (LABELLED / labels).open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert rows
+    for row in rows:
+        found = by_key.get((row["file"], int(row["line"])))
+        assert found is not None, row
+        author, text = found
+        assert author == row["author"], row
+        assert set(row["categories"].split(";")) <= set(CATEGORIES), row
+        assert text.replace("\u200e", "").startswith(row["excerpt"].replace("\u200e", "")), row
