@@ -48,6 +48,8 @@ MAX_DEPTH = 40
 INDEX_MAX_SHARE = 0.5
 #: Narrow word lists and patterns with a token index before their RE2 pass.
 USE_TOKEN_INDEX = True
+#: A prefilter asked about at most this share of the column reads only those rows.
+SUBSET_MAX_SHARE = 0.3
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,7 @@ class Batch:
     _index: TokenIndex | None = None
     _plans: dict[str, Plan | None] = field(default_factory=dict)
     _pending: dict[str, Future[np.ndarray]] = field(default_factory=dict)
+    _partial: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     spans: dict[str, dict[int, list[Span]]] = field(default_factory=dict)
     """Exact matches already found, per pattern and row (rules share patterns)."""
 
@@ -235,9 +238,33 @@ class Batch:
         mask = self._masks.get(prefilter.pattern)
         if mask is None:
             pending = self._pending.pop(prefilter.pattern, None)
+            if pending is None and len(rows) <= SUBSET_MAX_SHARE * len(self):
+                return self._subset_prefilter(prefilter, rows)
             mask = pending.result() if pending is not None else self._column_mask(prefilter)
             self._masks[prefilter.pattern] = mask
         return np.asarray(rows[mask[rows]])
+
+    def _subset_prefilter(self, prefilter: Prefilter, rows: np.ndarray) -> np.ndarray:
+        """The prefilter run on these rows only (a later part of a rule, after the first
+        narrowed it): rows already checked for this pattern are remembered, not read again."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        checked, hit = self._partial.setdefault(
+            prefilter.pattern, (np.zeros(len(self), dtype=bool), np.zeros(len(self), dtype=bool))
+        )
+        todo = rows[~checked[rows]]
+        if len(todo):
+            try:
+                found = pc.match_substring_regex(self.texts.take(pa.array(todo)), prefilter.pattern)
+                matched = np.asarray(
+                    pc.fill_null(found, False).to_numpy(zero_copy_only=False), dtype=bool
+                )
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+                matched = np.ones(len(todo), dtype=bool)  # RE2 refuses it: the exact pass decides
+            checked[todo] = True
+            hit[todo[matched]] = True
+        return np.asarray(rows[hit[rows]])
 
 
 @dataclass
@@ -261,6 +288,14 @@ class Matcher:
     def entry_prefilters(self) -> list[Prefilter]:
         """Prefilters this matcher's leaves run over the column (computed ahead, in parallel)."""
         return []
+
+    def primary_prefilters(self) -> list[Prefilter]:
+        """The prefilters that read a rule's whole domain: worth running ahead of time.
+
+        A later part of ``all`` or ``near`` is asked only about the rows the first part left,
+        and usually reads just those (see :meth:`Batch.prefilter`).
+        """
+        return self.entry_prefilters()
 
     def candidates(self, batch: Batch, domain: np.ndarray) -> np.ndarray:
         """A superset of the rows that can match, found with whole-column masks only.
@@ -530,6 +565,9 @@ class AnyMatcher(Matcher):
     def entry_prefilters(self) -> list[Prefilter]:
         return [p for part in self.parts for p in part.entry_prefilters()]
 
+    def primary_prefilters(self) -> list[Prefilter]:
+        return [p for part in self.parts for p in part.primary_prefilters()]
+
     def candidates(self, batch: Batch, domain: np.ndarray) -> np.ndarray:
         found = [part.candidates(batch, domain) for part in self.parts]
         return np.unique(np.concatenate(found)) if found else domain[:0]
@@ -549,6 +587,9 @@ class AllMatcher(Matcher):
 
     def entry_prefilters(self) -> list[Prefilter]:
         return [p for part in self.parts for p in part.entry_prefilters()]
+
+    def primary_prefilters(self) -> list[Prefilter]:
+        return self.parts[0].primary_prefilters() if self.parts else []
 
     def candidates(self, batch: Batch, domain: np.ndarray) -> np.ndarray:
         for part in self.parts:
@@ -579,6 +620,9 @@ class NotMatcher(Matcher):
     def entry_prefilters(self) -> list[Prefilter]:
         return self.part.entry_prefilters()
 
+    def primary_prefilters(self) -> list[Prefilter]:
+        return []  # `not` reads only the rows its rule already has
+
     def evaluate(self, batch: Batch, domain: np.ndarray) -> Hits:
         hit = self.part.evaluate(batch, domain).rows
         rows = np.setdiff1d(domain, hit, assume_unique=True)
@@ -599,6 +643,9 @@ class NearMatcher(Matcher):
 
     def entry_prefilters(self) -> list[Prefilter]:
         return self.first.entry_prefilters() + self.second.entry_prefilters()
+
+    def primary_prefilters(self) -> list[Prefilter]:
+        return self.first.primary_prefilters()
 
     def candidates(self, batch: Batch, domain: np.ndarray) -> np.ndarray:
         domain = self.first.candidates(batch, domain)
