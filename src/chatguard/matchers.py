@@ -31,6 +31,7 @@ import regex
 
 from chatguard.errors import RuleTimeoutError
 from chatguard.literals import required_literals
+from chatguard.textmodel import TextModel, logit
 from chatguard.tokenindex import Lookup, Needs, Plan, TokenIndex
 from chatguard.wordpattern import WordPattern, words_pattern
 
@@ -513,6 +514,41 @@ class ShoutingMatcher(Matcher):
         return Hits(np.array(sorted(spans), dtype=np.int64), spans)
 
 
+class ModelMatcher(Matcher):
+    """A linear text model's score over a threshold (see :mod:`chatguard.textmodel`).
+
+    A big scan scores every row at once from the token index; a draft or a rule example is
+    scored on its own, to the same number. The spans are the model's strongest words.
+    """
+
+    def __init__(self, model: TextModel, threshold: float) -> None:
+        self.model = model
+        self.threshold = threshold
+        self.cutoff = logit(threshold)
+
+    def _rows(self, batch: Batch, domain: np.ndarray) -> np.ndarray:
+        if batch.columnar and len(batch) >= PREFILTER_MIN_ROWS:
+            key = f"\0model\0{self.model.name}\0{id(self.model)}"
+            scores = batch._cache.get(key)
+            if scores is None:
+                scores = self.model.column_scores(batch.token_index())
+                batch._cache[key] = scores
+            return np.asarray(domain[scores[domain] >= self.cutoff])
+        return np.array(
+            [r for r in domain.tolist() if self.model.score(batch.text(r)) >= self.cutoff],
+            dtype=np.int64,
+        )
+
+    def candidates(self, batch: Batch, domain: np.ndarray) -> np.ndarray:
+        return self._rows(batch, domain)
+
+    def evaluate(self, batch: Batch, domain: np.ndarray) -> Hits:
+        rows = self._rows(batch, domain)
+        batch.materialise(rows)
+        spans = {int(r): self.model.strongest(batch.text(int(r))) for r in rows.tolist()}
+        return Hits(np.asarray(rows, dtype=np.int64), spans)
+
+
 class AttachmentMatcher(Matcher):
     """An image (or any media) attached by the same person within N messages either side."""
 
@@ -692,6 +728,8 @@ class Vocabulary:
     """Lists that may be empty (the roster, when none was given): they then match nothing."""
     matchers: dict[str, Any] = field(default_factory=dict)
     """Named matchers (``rules/matchers/<name>.yaml``) that rules reuse with ``use: name``."""
+    models: dict[str, TextModel] = field(default_factory=dict)
+    """Text models (``rules/models/<name>.json``) that rules use with ``model: name``."""
     using: tuple[str, ...] = ()
     """Names being expanded right now (a matcher that uses itself is an error)."""
 
@@ -789,6 +827,24 @@ def _build_shouting(spec: dict[str, Any], vocab: Vocabulary, at: tuple[str | int
     return ShoutingMatcher(letters, float(ratio))
 
 
+def _build_model(spec: dict[str, Any], vocab: Vocabulary, at: tuple[str | int, ...]) -> Matcher:
+    name = _require(spec["model"], str, (*at, "model"), "the name of a model in models/")
+    model = vocab.models.get(name)
+    if model is None:
+        close = difflib.get_close_matches(name, vocab.models, n=1)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        raise SpecError((*at, "model"), f"no model named {name}{hint}")
+    threshold = _require(
+        spec.get("threshold", model.suggested_threshold),
+        (int, float),
+        (*at, "threshold"),
+        "a probability between 0 and 1",
+    )
+    if not 0 < threshold < 1:
+        raise SpecError((*at, "threshold"), "expected a probability between 0 and 1")
+    return ModelMatcher(model, float(threshold))
+
+
 def _build_attachment(
     spec: dict[str, Any], vocab: Vocabulary, at: tuple[str | int, ...]
 ) -> Matcher:
@@ -834,7 +890,9 @@ def _build_use(spec: dict[str, Any], vocab: Vocabulary, at: tuple[str | int, ...
         raise SpecError((*at, "use"), f"no shared matcher named {name!r}{hint}")
     if name in vocab.using:
         raise SpecError((*at, "use"), f"shared matcher {name!r} uses itself")
-    inner = Vocabulary(vocab.lists, vocab.optional, vocab.matchers, (*vocab.using, name))
+    inner = Vocabulary(
+        vocab.lists, vocab.optional, vocab.matchers, vocab.models, (*vocab.using, name)
+    )
     try:
         return compile_matcher(vocab.matchers[name], inner, ("match",))
     except SpecError as exc:
@@ -878,6 +936,11 @@ KINDS: dict[str, Kind] = {
         {"within": 1, "same_author": True},
         _build_attachment,
         "an image or media attached within N messages by the same person",
+    ),
+    "model": Kind(
+        {"threshold": 0.8},
+        _build_model,
+        "a text model from rules/models/<name>.json scores over a threshold",
     ),
     "use": Kind({}, _build_use, "a shared matcher from rules/matchers/<name>.yaml"),
     "any": Kind({}, _build_any, "at least one of the matchers"),

@@ -212,8 +212,14 @@ def load_rules(
     lists.update(extra_lists or {})
     for name in ROSTER_LISTS:
         lists.setdefault(name, [])
+    from chatguard.textmodel import load_models
+
+    models = load_models(folders)
     vocab = Vocabulary(
-        lists, optional=frozenset(ROSTER_LISTS), matchers=load_shared_matchers(folders)
+        lists,
+        optional=frozenset(ROSTER_LISTS),
+        matchers=load_shared_matchers(folders),
+        models=models,
     )
     rules: list[Rule] = []
     seen: dict[str, Path] = {}
@@ -241,6 +247,8 @@ def load_rules(
         digest.update(name.encode() + b"\0" + "\n".join(lists[name]).encode())
     for name in sorted(vocab.matchers):
         digest.update(name.encode() + b"\0" + repr(vocab.matchers[name]).encode())
+    for name in sorted(models):
+        digest.update(name.encode() + b"\0" + repr(models[name]).encode())
     return RuleSet(rules, folders, digest.hexdigest())
 
 

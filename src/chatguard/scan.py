@@ -74,7 +74,14 @@ def load_ruleset(
 
 
 #: The modules whose objects a compiled pack holds.
-_COMPILED_BY = ("matchers.py", "wordpattern.py", "tokenindex.py", "rulefile.py", "engine.py")
+_COMPILED_BY = (
+    "matchers.py",
+    "wordpattern.py",
+    "tokenindex.py",
+    "textmodel.py",
+    "rulefile.py",
+    "engine.py",
+)
 
 
 def _pack_key(folders: list[Path], lists: dict[str, list[str]]) -> str | None:
@@ -90,7 +97,7 @@ def _pack_key(folders: list[Path], lists: dict[str, list[str]]) -> str | None:
     for folder in folders:
         if not folder.is_dir():
             return None
-        for path in sorted(folder.rglob("*.yaml")):
+        for path in sorted([*folder.rglob("*.yaml"), *folder.glob("models/*.json")]):
             stat = path.stat()
             digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
     for name in sorted(lists):

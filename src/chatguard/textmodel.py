@@ -1,0 +1,310 @@
+"""A small linear text model: words, word pairs and a few symbols, weighed and added up.
+
+Word lists find what their authors thought of; parents find other words. A logistic regression
+over the words of labelled chats generalises a little further (measured on chats nobody tuning
+the pack had seen), and stays explainable: a finding shows the words that weighed most. Models
+are data like word lists (``rules/models/<name>.json``, written by ``scripts/train_models.py``),
+and a rule uses one with ``model: <name>`` and a ``threshold``.
+
+Features are counted the same way everywhere, so one message scores the same alone (``check``,
+rule examples) as inside a million-message scan, where the scores come from the scan's
+:class:`~chatguard.tokenindex.TokenIndex` in a few array operations:
+
+- a token is a run of ASCII letters and digits, lower-cased (``don't`` is ``don`` and ``t``);
+- a pair is two tokens in a row within the message;
+- a symbol (an emoji, ``?``, ``!``) counts once if the message holds it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from chatguard.errors import ChatguardError
+
+#: The version of the model file format this code reads and writes.
+FORMAT = 1
+_TOKEN = re.compile(r"[A-Za-z0-9]+")
+#: Characters that may become symbol features: anything outside ASCII that is not a letter,
+#: digit, space or quotation mark, and ASCII ? and !.
+_SYMBOL = re.compile(r"[^\x00-\x7f\s\w\u2018\u2019\u201c\u201d\u200e\u200f\u202f]|[?!]")
+
+Span = tuple[int, int]
+
+#: Words too common to explain a finding: they may carry weight, but a report shows the words
+#: with meaning ("clue", "shambles", "they can fine me"), not "she" or "the".
+_PLAIN = frozenset(
+    """a an and are as at be been but by can could d did do does don for from had has have he her
+    him his i if in is it its just ll m me my no not of on or our re s she so t that the their them
+    then there they this to too up us ve was we were what when which who will with would you your
+    all any some how why where one get got""".split()
+)
+
+
+def tokens(text: str) -> list[str]:
+    """The model's tokens of a text, in order."""
+    return [t.lower() for t in _TOKEN.findall(text)]
+
+
+def features(text: str) -> list[str]:
+    """Every feature occurrence: tokens, ``a b`` pairs, ``§x`` for each distinct symbol."""
+    toks = tokens(text)
+    out = list(toks)
+    out.extend(f"{a} {b}" for a, b in itertools.pairwise(toks))
+    out.extend(f"§{s}" for s in sorted(set(_SYMBOL.findall(text))))
+    return out
+
+
+@dataclass(frozen=True)
+class TextModel:
+    """Weights of one model; ``score`` is a logit (log-odds)."""
+
+    name: str
+    category: str
+    bias: float
+    unigrams: dict[str, float]
+    bigrams: dict[str, float]
+    symbols: dict[str, float]
+    description: str = ""
+    suggested_threshold: float = 0.8
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def score(self, text: str) -> float:
+        """The log-odds that ``text`` belongs to the category (summed as the column does)."""
+        toks = tokens(text)
+        uni = 0.0
+        for tok in toks:
+            uni += self.unigrams.get(tok, 0.0)
+        bi = 0.0
+        for a, b in itertools.pairwise(toks):
+            bi += self.bigrams.get(f"{a} {b}", 0.0)
+        sym = 0.0
+        for symbol in sorted(self.symbols):
+            if symbol in text:
+                sym += self.symbols[symbol]
+        return self.bias + uni + bi + sym
+
+    def strongest(self, text: str, limit: int = 3) -> list[Span]:
+        """Spans of the features that pushed the score up most (what a report highlights)."""
+        found: dict[str, tuple[float, list[Span]]] = {}
+        matches = list(_TOKEN.finditer(text))
+        for i, match in enumerate(matches):
+            tok = match.group().lower()
+            weight = self.unigrams.get(tok, 0.0)
+            if weight > 0:
+                found.setdefault(tok, (weight, []))[1].append(match.span())
+            if i + 1 < len(matches):
+                pair = f"{tok} {matches[i + 1].group().lower()}"
+                weight = self.bigrams.get(pair, 0.0)
+                if weight > 0:
+                    span = (match.start(), matches[i + 1].end())
+                    found.setdefault(pair, (weight, []))[1].append(span)
+        for symbol, weight in self.symbols.items():
+            at = text.find(symbol)
+            if weight > 0 and at >= 0:
+                found[symbol] = (weight, [(at, at + len(symbol))])
+        meaningful = {
+            name: value
+            for name, value in found.items()
+            if not all(word in _PLAIN for word in name.split(" "))
+        }
+        ranked = sorted((meaningful or found).values(), key=lambda item: -item[0])[:limit]
+        return sorted(span for _, spans in ranked for span in spans)
+
+    def column_scores(self, index: Any) -> np.ndarray:
+        """Log-odds of every row of a scan, from its token index (float64, one per row)."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        rows = index.rows
+        size = len(index.counts)
+        vocabulary = index.vocabulary
+        weights = np.zeros(size, dtype=np.float64)
+        if self.unigrams:
+            names = list(self.unigrams)
+            at = _positions(pc.index_in(vocabulary, value_set=pa.array(names, pa.string())))
+            values = np.array([self.unigrams[n] for n in names], dtype=np.float64)
+            known = at >= 0
+            weights[known] = values[at[known]]
+        uni = np.bincount(index.token_rows, weights=weights[index.token_ids], minlength=rows)
+        bi = np.zeros(rows, dtype=np.float64)
+        if self.bigrams and len(index.token_ids) > 1:
+            pairs = list(self.bigrams)
+            firsts = pa.array([p.split(" ")[0] for p in pairs], pa.string())
+            seconds = pa.array([p.split(" ")[1] for p in pairs], pa.string())
+            a = _positions(pc.index_in(firsts, value_set=vocabulary))
+            b = _positions(pc.index_in(seconds, value_set=vocabulary))
+            present = (a >= 0) & (b >= 0)
+            if present.any():
+                codes = a[present] * size + b[present]
+                values = np.array([self.bigrams[p] for p in pairs], dtype=np.float64)[present]
+                order = np.argsort(codes, kind="stable")
+                codes, values = codes[order], values[order]
+                starts = np.zeros(size, dtype=bool)
+                starts[a[present]] = True
+                ids, token_rows = index.token_ids, index.token_rows
+                same_row = token_rows[:-1] == token_rows[1:]
+                where = np.flatnonzero(same_row & starts[ids[:-1]])
+                text_codes = ids[where].astype(np.int64) * size + ids[where + 1]
+                slot = np.minimum(np.searchsorted(codes, text_codes), len(codes) - 1)
+                hit = codes[slot] == text_codes
+                bi = np.bincount(
+                    token_rows[where[hit]], weights=values[slot[hit]], minlength=rows
+                ).astype(np.float64)
+        sym = np.zeros(rows, dtype=np.float64)
+        for symbol in sorted(self.symbols):
+            sym[index.symbol_rows(symbol)] += self.symbols[symbol]
+        return np.asarray(self.bias + uni + bi + sym, dtype=np.float64)
+
+
+def _positions(found: Any) -> np.ndarray:
+    import pyarrow.compute as pc
+
+    return np.asarray(pc.fill_null(found, -1).to_numpy(zero_copy_only=False), dtype=np.int64)
+
+
+def logit(probability: float) -> float:
+    return math.log(probability / (1 - probability))
+
+
+def load_models(folders: Sequence[Path]) -> dict[str, TextModel]:
+    """Every ``models/*.json`` in the rule folders (a later folder wins)."""
+    models: dict[str, TextModel] = {}
+    for folder in folders:
+        for path in sorted(p for p in (folder / "models").glob("*.json") if p.is_file()):
+            models[path.stem] = read_model(path)
+    return models
+
+
+def read_model(path: Path) -> TextModel:
+    """One model file, checked: a mistake names the file and what to do."""
+    hint = "write it with scripts/train_models.py, or remove it from models/"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ChatguardError(f"{path}: not a readable model file ({exc})", hint=hint) from exc
+    if not isinstance(data, dict) or data.get("chatguard-model") != FORMAT:
+        raise ChatguardError(f"{path}: not a chatguard model (format {FORMAT})", hint=hint)
+    try:
+        bias = float(data["bias"])
+        parts = [
+            {str(k): float(v) for k, v in dict(data[key]).items()}
+            for key in ("unigrams", "bigrams", "symbols")
+        ]
+        threshold = float(data.get("suggested_threshold", 0.8))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ChatguardError(
+            f"{path}: a field is missing or not a number ({exc})", hint=hint
+        ) from exc
+    if any(len(k.split(" ")) != 2 for k in parts[1]):
+        raise ChatguardError(f"{path}: every bigram must be two words", hint=hint)
+    return TextModel(
+        name=path.stem,
+        category=str(data.get("category", "")),
+        bias=bias,
+        unigrams=parts[0],
+        bigrams=parts[1],
+        symbols=parts[2],
+        description=str(data.get("description", "")),
+        suggested_threshold=threshold,
+        meta={k: v for k, v in data.items() if k in {"trained_on", "command", "cv"}},
+    )
+
+
+# --------------------------------------------------------------------------- training
+
+
+@dataclass(frozen=True)
+class Fitted:
+    bias: float
+    weights: dict[str, float]
+
+
+def fit(
+    texts: Sequence[str],
+    labels: Sequence[bool],
+    *,
+    min_count: int = 2,
+    l2: float = 1.0,
+    epochs: int = 400,
+    rate: float = 0.5,
+) -> Fitted:
+    """Class-balanced logistic regression by full-batch gradient descent (deterministic)."""
+    docs = [features(t) for t in texts]
+    counts: dict[str, int] = {}
+    for doc in docs:
+        for name in set(doc):
+            counts[name] = counts.get(name, 0) + 1
+    names = sorted(n for n, c in counts.items() if c >= min_count)
+    column = {n: i for i, n in enumerate(names)}
+    rows: list[int] = []
+    cols: list[int] = []
+    for i, doc in enumerate(docs):
+        for name in doc:
+            j = column.get(name)
+            if j is not None:
+                rows.append(i)
+                cols.append(j)
+    r = np.array(rows, dtype=np.int64)
+    c = np.array(cols, dtype=np.int64)
+    y = np.array(labels, dtype=np.float64)
+    n = len(y)
+    positive = max(y.mean(), 1e-9)
+    class_weight = np.where(y == 1, 0.5 / positive, 0.5 / max(1 - positive, 1e-9))
+    w = np.zeros(len(names), dtype=np.float64)
+    b = 0.0
+    for _ in range(epochs):
+        z = np.bincount(r, weights=w[c], minlength=n) + b
+        p = 1 / (1 + np.exp(-z))
+        g = (p - y) * class_weight
+        grad = np.bincount(c, weights=g[r], minlength=len(names)) / n + l2 * w / n
+        w -= rate * grad
+        b -= rate * float(g.mean())
+    return Fitted(b, dict(zip(names, w.tolist(), strict=True)))
+
+
+def as_model_data(
+    fitted: Fitted,
+    *,
+    category: str,
+    description: str,
+    keep: float = 0.02,
+    max_symbols: int = 12,
+    extra: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The JSON a model file holds: small weights dropped, a few symbols kept, rounded."""
+    unigrams: dict[str, float] = {}
+    bigrams: dict[str, float] = {}
+    symbols: dict[str, float] = {}
+    for name, weight in fitted.weights.items():
+        if abs(weight) < keep:
+            continue
+        if name.startswith("§"):
+            symbols[name[1:]] = round(weight, 4)
+        elif " " in name:
+            bigrams[name] = round(weight, 4)
+        else:
+            unigrams[name] = round(weight, 4)
+    strongest = sorted(symbols, key=lambda s: -abs(symbols[s]))[:max_symbols]
+    return {
+        "chatguard-model": FORMAT,
+        "category": category,
+        "description": description,
+        "bias": round(fitted.bias, 4),
+        **(extra or {}),
+        "unigrams": dict(sorted(unigrams.items())),
+        "bigrams": dict(sorted(bigrams.items())),
+        "symbols": {s: symbols[s] for s in sorted(strongest)},
+    }
+
+
+def scores_of(model: TextModel, texts: Iterable[str]) -> list[float]:
+    return [model.score(t) for t in texts]
