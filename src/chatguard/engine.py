@@ -64,7 +64,7 @@ Progress = Callable[[str, int, int], None]
 def apply_rules(rules: RuleSet, batch: Batch, progress: Progress | None = None) -> list[RuleHit]:
     """Every (message, rule) hit, in message order then rule order."""
     hits: list[RuleHit] = []
-    with batch.prefiltering([p for rule in rules.rules for p in rule.matcher.primary_prefilters()]):
+    with batch.prefiltering([w for rule in rules.rules for w in rule.matcher.background_work()]):
         for done, rule in enumerate(rules.rules, start=1):
             hits.extend(apply_rule(rule, batch))
             if progress is not None:

@@ -65,6 +65,10 @@ class Prefilter:
     lookup: Lookup | Needs | None = None
 
 
+def _model_key(model: TextModel) -> str:
+    return f"\0model\0{model.name}\0{id(model)}"
+
+
 class SpecError(Exception):
     """A matcher spec is malformed; ``at`` is the path inside the matcher."""
 
@@ -152,33 +156,54 @@ class Batch:
         self._python.update(zip(missing.tolist(), (v or "" for v in values), strict=True))
 
     @contextmanager
-    def prefiltering(self, prefilters: list[Prefilter]) -> Iterator[None]:
-        """Run many prefilters over the whole column in the background while rules evaluate.
+    def prefiltering(self, work: list[Prefilter | TextModel]) -> Iterator[None]:
+        """Run prefilters and model scores over the whole column in the background.
 
-        The RE2 passes run on two worker threads (pyarrow releases the GIL) in the order the
-        rules will ask for them; a rule waits only for its own masks, so its Python pass
-        overlaps the passes of the rules after it and both cores stay busy.
+        They run on two worker threads (pyarrow and numpy release the GIL) in the order the
+        rules will ask for them; a rule waits only for its own, so its Python pass overlaps
+        the work of the rules after it and both cores stay busy.
         """
         if not self.columnar or len(self) < PREFILTER_MIN_ROWS:
             yield
             return
+        prefilters = [w for w in work if isinstance(w, Prefilter)]
+        models = [w for w in work if isinstance(w, TextModel)]
         wanted = list(dict.fromkeys(p for p in prefilters if p.pattern not in self._masks))
-        if not wanted:
+        if not wanted and not models:
             yield
             return
         if USE_TOKEN_INDEX and any(p.lookup is not None for p in wanted):
             self._plan_lookups([p for p in wanted if p.lookup is not None])
+        if models:
+            self.token_index()  # built once, here, before two threads could both start it
         from concurrent.futures import ThreadPoolExecutor
 
         pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="chatguard-prefilter")
         try:
-            for prefilter in wanted:
-                if prefilter.pattern not in self._pending:
-                    self._pending[prefilter.pattern] = pool.submit(self._column_mask, prefilter)
+            for item in work:
+                if isinstance(item, Prefilter):
+                    if item.pattern not in self._masks and item.pattern not in self._pending:
+                        self._pending[item.pattern] = pool.submit(self._column_mask, item)
+                else:
+                    key = _model_key(item)
+                    if key not in self._cache and key not in self._pending:
+                        index = self.token_index()
+                        self._pending[key] = pool.submit(item.column_scores, index)
             yield
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
             self._pending.clear()
+
+    def model_scores(self, model: TextModel) -> np.ndarray:
+        """The model's log-odds for every row (computed once per scan)."""
+        key = _model_key(model)
+        scores = self._cache.get(key)
+        if scores is None:
+            pending = self._pending.pop(key, None)
+            index = self.token_index()
+            scores = pending.result() if pending is not None else model.column_scores(index)
+            self._cache[key] = scores
+        return scores
 
     def _plan_lookups(self, prefilters: list[Prefilter]) -> None:
         """Plan every list's index lookup at once, so the index is focused on their words."""
@@ -289,6 +314,10 @@ class Matcher:
     def entry_prefilters(self) -> list[Prefilter]:
         """Prefilters this matcher's leaves run over the column (computed ahead, in parallel)."""
         return []
+
+    def background_work(self) -> list[Prefilter | TextModel]:
+        """What to compute over the whole column ahead of time: primary prefilters, models."""
+        return list(self.primary_prefilters())
 
     def primary_prefilters(self) -> list[Prefilter]:
         """The prefilters that read a rule's whole domain: worth running ahead of time.
@@ -528,16 +557,15 @@ class ModelMatcher(Matcher):
 
     def _rows(self, batch: Batch, domain: np.ndarray) -> np.ndarray:
         if batch.columnar and len(batch) >= PREFILTER_MIN_ROWS:
-            key = f"\0model\0{self.model.name}\0{id(self.model)}"
-            scores = batch._cache.get(key)
-            if scores is None:
-                scores = self.model.column_scores(batch.token_index())
-                batch._cache[key] = scores
+            scores = batch.model_scores(self.model)
             return np.asarray(domain[scores[domain] >= self.cutoff])
         return np.array(
             [r for r in domain.tolist() if self.model.score(batch.text(r)) >= self.cutoff],
             dtype=np.int64,
         )
+
+    def background_work(self) -> list[Prefilter | TextModel]:
+        return [self.model]
 
     def candidates(self, batch: Batch, domain: np.ndarray) -> np.ndarray:
         return self._rows(batch, domain)
@@ -603,6 +631,9 @@ class AnyMatcher(Matcher):
 
     def primary_prefilters(self) -> list[Prefilter]:
         return [p for part in self.parts for p in part.primary_prefilters()]
+
+    def background_work(self) -> list[Prefilter | TextModel]:
+        return [w for part in self.parts for w in part.background_work()]
 
     def candidates(self, batch: Batch, domain: np.ndarray) -> np.ndarray:
         found = [part.candidates(batch, domain) for part in self.parts]

@@ -42,10 +42,90 @@ Span = tuple[int, int]
 #: Words too common to explain a finding: they may carry weight, but a report shows the words
 #: with meaning ("clue", "shambles", "they can fine me"), not "she" or "the".
 _PLAIN = frozenset(
-    """a an and are as at be been but by can could d did do does don for from had has have he her
-    him his i if in is it its just ll m me my no not of on or our re s she so t that the their them
-    then there they this to too up us ve was we were what when which who will with would you your
-    all any some how why where one get got""".split()
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "been",
+        "but",
+        "by",
+        "can",
+        "could",
+        "d",
+        "did",
+        "do",
+        "does",
+        "don",
+        "for",
+        "from",
+        "had",
+        "has",
+        "have",
+        "he",
+        "her",
+        "him",
+        "his",
+        "i",
+        "if",
+        "in",
+        "is",
+        "it",
+        "its",
+        "just",
+        "ll",
+        "m",
+        "me",
+        "my",
+        "no",
+        "not",
+        "of",
+        "on",
+        "or",
+        "our",
+        "re",
+        "s",
+        "she",
+        "so",
+        "t",
+        "that",
+        "the",
+        "their",
+        "them",
+        "then",
+        "there",
+        "they",
+        "this",
+        "to",
+        "too",
+        "up",
+        "us",
+        "ve",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "which",
+        "who",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+        "all",
+        "any",
+        "some",
+        "how",
+        "why",
+        "where",
+        "one",
+        "get",
+        "got",
+    ]
 )
 
 
@@ -150,9 +230,10 @@ class TextModel:
                 codes, values = codes[order], values[order]
                 starts = np.zeros(size, dtype=bool)
                 starts[a[present]] = True
+                ends = np.zeros(size, dtype=bool)
+                ends[b[present]] = True
                 ids, token_rows = index.token_ids, index.token_rows
-                same_row = token_rows[:-1] == token_rows[1:]
-                where = np.flatnonzero(same_row & starts[ids[:-1]])
+                where = np.flatnonzero(starts[ids[:-1]] & ends[ids[1:]] & index.same_row())
                 text_codes = ids[where].astype(np.int64) * size + ids[where + 1]
                 slot = np.minimum(np.searchsorted(codes, text_codes), len(codes) - 1)
                 hit = codes[slot] == text_codes

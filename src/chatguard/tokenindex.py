@@ -134,6 +134,7 @@ class TokenIndex:
     _containing: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
     _joined: tuple[str, np.ndarray] | None = field(default=None, repr=False)
     _focused: np.ndarray | None = field(default=None, repr=False)
+    _same_row: np.ndarray | None = field(default=None, repr=False)
     _focus_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32), repr=False)
     _focus_starts: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64), repr=False)
 
@@ -211,6 +212,14 @@ class TokenIndex:
             found = np.searchsorted(starts, np.array(at, dtype=np.int64), side="right") - 1
             cached = np.unique(found)
             self._containing[run] = cached
+        return cached
+
+    def same_row(self) -> np.ndarray:
+        """For each token but the last: is the next token in the same message? (cached)"""
+        cached = self._same_row
+        if cached is None:
+            cached = self.token_rows[:-1] == self.token_rows[1:]
+            self._same_row = cached
         return cached
 
     def estimate(self, plan: Plan) -> int:
