@@ -147,8 +147,20 @@ def _store_pack(key: str | None, pack: RuleSet) -> None:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.replace(temp, path)
+        _prune_packs(path.parent, keep=path)
     except (OSError, pickle.PicklingError, TypeError, AttributeError):
         return
+
+
+#: Compiled packs kept in the cache (one per rule-file set, roster and chatguard version).
+CACHED_PACKS = 8
+
+
+def _prune_packs(folder: Path, keep: Path) -> None:
+    """Drop all but the newest compiled packs: every edit of a rule file makes a new one."""
+    packs = sorted(folder.glob("*.pickle"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+    for old in [p for p in packs if p != keep][CACHED_PACKS - 1 :]:
+        old.unlink(missing_ok=True)
 
 
 def batch_from_frame(frame: pd.DataFrame) -> Batch:
