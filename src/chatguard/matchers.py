@@ -65,6 +65,21 @@ class Prefilter:
     lookup: Lookup | Needs | None = None
 
 
+def _re2_mask(texts: Any, pattern: str) -> np.ndarray:
+    """Which of ``texts`` (a pyarrow column) match RE2 ``pattern``.
+
+    A pattern RE2 refuses marks every row: the exact pass then decides.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        found = pc.fill_null(pc.match_substring_regex(texts, pattern), False)
+        return np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return np.ones(len(texts), dtype=bool)
+
+
 def _model_key(model: TextModel) -> str:
     return f"\0model\0{model.name}\0{id(model)}"
 
@@ -229,7 +244,6 @@ class Batch:
     def _column_mask(self, prefilter: Prefilter) -> np.ndarray:
         """Which rows of the whole column match the prefilter's RE2 pattern."""
         import pyarrow as pa
-        import pyarrow.compute as pc
 
         texts = self.texts
         rows = None
@@ -243,12 +257,7 @@ class Batch:
             if plan is not None:
                 rows = index.rows_for(plan)
                 texts = texts.take(pa.array(rows))
-        try:
-            found = pc.fill_null(pc.match_substring_regex(texts, prefilter.pattern), False)
-            hit = np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-            # RE2 refuses this pattern: every row goes to the exact pass instead.
-            hit = np.ones(len(texts), dtype=bool)
+        hit = _re2_mask(texts, prefilter.pattern)
         if rows is None:
             return hit
         mask = np.zeros(len(self), dtype=bool)
@@ -274,20 +283,13 @@ class Batch:
         """The prefilter run on these rows only (a later part of a rule, after the first
         narrowed it): rows already checked for this pattern are remembered, not read again."""
         import pyarrow as pa
-        import pyarrow.compute as pc
 
         checked, hit = self._partial.setdefault(
             prefilter.pattern, (np.zeros(len(self), dtype=bool), np.zeros(len(self), dtype=bool))
         )
         todo = rows[~checked[rows]]
         if len(todo):
-            try:
-                found = pc.match_substring_regex(self.texts.take(pa.array(todo)), prefilter.pattern)
-                matched = np.asarray(
-                    pc.fill_null(found, False).to_numpy(zero_copy_only=False), dtype=bool
-                )
-            except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-                matched = np.ones(len(todo), dtype=bool)  # RE2 refuses it: the exact pass decides
+            matched = _re2_mask(self.texts.take(pa.array(todo)), prefilter.pattern)
             checked[todo] = True
             hit[todo[matched]] = True
         return np.asarray(rows[hit[rows]])

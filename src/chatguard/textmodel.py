@@ -21,7 +21,7 @@ import itertools
 import json
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -385,7 +385,3 @@ def as_model_data(
         "bigrams": dict(sorted(bigrams.items())),
         "symbols": {s: symbols[s] for s in sorted(strongest)},
     }
-
-
-def scores_of(model: TextModel, texts: Iterable[str]) -> list[float]:
-    return [model.score(t) for t in texts]
