@@ -81,3 +81,32 @@ def test_the_shipped_models_are_what_training_makes_of_the_data() -> None:
         check=False,
     )
     assert done.returncode == 0, done.stderr[-2000:]
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"chatguard-model": 1, "bias": "NaN", "unigrams": {}, "bigrams": {}, "symbols": {}},
+        {
+            "chatguard-model": 1,
+            "bias": 0,
+            "unigrams": {"x": "Infinity"},
+            "bigrams": {},
+            "symbols": {},
+        },
+        {"chatguard-model": 1, "bias": 0, "unigrams": {}, "bigrams": {"one": 1}, "symbols": {}},
+        {"chatguard-model": 2, "bias": 0, "unigrams": {}, "bigrams": {}, "symbols": {}},
+        {
+            "chatguard-model": 1,
+            "bias": 0,
+            "unigrams": {},
+            "bigrams": {},
+            "symbols": {},
+            "suggested_threshold": 1.5,
+        },
+    ],
+)
+def test_a_model_with_impossible_numbers_is_refused(tmp_path: Path, bad: dict[str, object]) -> None:
+    with pytest.raises(ChatguardError) as caught:
+        load_rules([_pack_with(tmp_path, json.dumps(bad))])
+    assert "mine.json" in str(caught.value)

@@ -267,7 +267,9 @@ def load_models(folders: Sequence[Path]) -> dict[str, TextModel]:
 
 def read_model(path: Path) -> TextModel:
     """One model file, checked: a mistake names the file and what to do."""
-    hint = "write it with scripts/train_models.py, or remove it from models/"
+    hint = (
+        "write it with scripts/train_models.py (in chatguard's source), or remove it from models/"
+    )
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -285,6 +287,12 @@ def read_model(path: Path) -> TextModel:
         raise ChatguardError(
             f"{path}: a field is missing or not a number ({exc})", hint=hint
         ) from exc
+    if not all(math.isfinite(v) for part in parts for v in part.values()) or not math.isfinite(
+        bias
+    ):
+        raise ChatguardError(f"{path}: a weight is not a finite number", hint=hint)
+    if not 0 < threshold < 1:
+        raise ChatguardError(f"{path}: suggested_threshold must be between 0 and 1", hint=hint)
     if any(len(k.split(" ")) != 2 for k in parts[1]):
         raise ChatguardError(f"{path}: every bigram must be two words", hint=hint)
     return TextModel(
