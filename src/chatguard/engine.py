@@ -64,13 +64,27 @@ Progress = Callable[[str, int, int], None]
 def apply_rules(rules: RuleSet, batch: Batch, progress: Progress | None = None) -> list[RuleHit]:
     """Every (message, rule) hit, in message order then rule order."""
     hits: list[RuleHit] = []
-    with batch.prefiltering([w for rule in rules.rules for w in rule.matcher.background_work()]):
-        for done, rule in enumerate(rules.rules, start=1):
-            hits.extend(apply_rule(rule, batch))
+    ordered = in_dependency_order(rules.rules)
+    with batch.prefiltering([w for rule in ordered for w in rule.matcher.background_work()]):
+        for done, rule in enumerate(ordered, start=1):
+            found = apply_rule(rule, batch)
+            batch.flagged[rule.id] = np.array([h.row for h in found], dtype=np.int64)
+            hits.extend(found)
             if progress is not None:
-                progress("Applying rules", done, len(rules.rules))
+                progress("Applying rules", done, len(ordered))
     hits.sort(key=lambda h: (h.row, h.rule.category, h.rule.id))
     return hits
+
+
+def in_dependency_order(rules: list[Rule]) -> list[Rule]:
+    """Rules that read other rules' findings (``follows:``) after the rules they read."""
+    reading = [r for r in rules if _reads(r)]
+    return [r for r in rules if not _reads(r)] + reading
+
+
+def _reads(rule: Rule) -> bool:
+    matchers = [rule.matcher, *([rule.exceptions] if rule.exceptions else []), *rule.unless]
+    return any(m.followed_rules() for m in matchers)
 
 
 def matched_words(text: str, spans: tuple[Span, ...]) -> str:

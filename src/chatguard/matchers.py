@@ -116,6 +116,8 @@ class Batch:
     _plans: dict[str, Plan | None] = field(default_factory=dict)
     _pending: dict[str, Future[np.ndarray]] = field(default_factory=dict)
     _partial: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    flagged: dict[str, np.ndarray] = field(default_factory=dict)
+    """Rows each rule applied so far has flagged (``follows:`` reads them)."""
     spans: dict[str, dict[int, list[Span]]] = field(default_factory=dict)
     """Exact matches already found, per pattern and row (rules share patterns)."""
 
@@ -320,6 +322,17 @@ class Matcher:
     def background_work(self) -> list[Prefilter | TextModel]:
         """What to compute over the whole column ahead of time: primary prefilters, models."""
         return list(self.primary_prefilters())
+
+    def followed_rules(self) -> list[str]:
+        """Rule ids whose findings this matcher reads (they must be applied first)."""
+        return [r for part in self.parts_of() for r in part.followed_rules()]
+
+    def parts_of(self) -> list[Matcher]:
+        """The matchers this one is made of (none for a leaf)."""
+        parts = getattr(self, "parts", None)
+        if parts is not None:
+            return list(parts)
+        return [m for m in (getattr(self, n, None) for n in ("part", "first", "second")) if m]
 
     def primary_prefilters(self) -> list[Prefilter]:
         """The prefilters that read a rule's whole domain: worth running ahead of time.
@@ -618,6 +631,36 @@ class AttachmentMatcher(Matcher):
         return Hits(rows, {int(r): [] for r in rows})
 
 
+class FollowsMatcher(Matcher):
+    """The message comes within N messages after one that a named rule flagged (same export).
+
+    A thread about a child goes on with "yeah him", "and the mum's no better": the child was
+    identified a message or two before, so the follow-up identifies them too.
+    """
+
+    def __init__(self, rules: list[str], within: int) -> None:
+        self.rules = rules
+        self.within = within
+
+    def followed_rules(self) -> list[str]:
+        return list(self.rules)
+
+    def candidates(self, batch: Batch, domain: np.ndarray) -> np.ndarray:
+        return self.evaluate(batch, domain).rows
+
+    def evaluate(self, batch: Batch, domain: np.ndarray) -> Hits:
+        n = len(batch)
+        before = np.zeros(n, dtype=bool)
+        for rule in self.rules:
+            before[batch.flagged.get(rule, np.zeros(0, dtype=np.int64))] = True
+        after = np.zeros(n, dtype=bool)
+        for shift in range(1, self.within + 1):
+            src = np.arange(shift, n)
+            after[src] |= before[src - shift] & (batch.groups[src - shift] == batch.groups[src])
+        rows = np.asarray(domain[after[domain] & ~before[domain]], dtype=np.int64)
+        return Hits(rows, {int(r): [] for r in rows})
+
+
 _IMAGE_NAME = regex.compile(r"(?i)\.(?:jpe?g|png|gif|webp|heic|bmp)$|PHOTO|IMG-|Screenshot")
 
 
@@ -878,6 +921,21 @@ def _build_model(spec: dict[str, Any], vocab: Vocabulary, at: tuple[str | int, .
     return ModelMatcher(model, float(threshold))
 
 
+def _build_follows(spec: dict[str, Any], vocab: Vocabulary, at: tuple[str | int, ...]) -> Matcher:
+    rules = spec["follows"]
+    if isinstance(rules, str):
+        rules = [rules]
+    _require(rules, list, (*at, "follows"), "a list of rule ids")
+    if not rules or not all(isinstance(r, str) and r.strip() for r in rules):
+        raise SpecError((*at, "follows"), "expected a list of rule ids")
+    within = _require(spec.get("within", 3), int, (*at, "within"), "a whole number")
+    if not 1 <= within <= MAX_ATTACHMENT_WINDOW:
+        raise SpecError(
+            (*at, "within"), f"expected a whole number from 1 to {MAX_ATTACHMENT_WINDOW}"
+        )
+    return FollowsMatcher([r.strip() for r in rules], within)
+
+
 def _build_attachment(
     spec: dict[str, Any], vocab: Vocabulary, at: tuple[str | int, ...]
 ) -> Matcher:
@@ -974,6 +1032,11 @@ KINDS: dict[str, Kind] = {
         {"threshold": 0.8},
         _build_model,
         "a text model from rules/models/<name>.json scores over a threshold",
+    ),
+    "follows": Kind(
+        {"within": 3},
+        _build_follows,
+        "within N messages after one that the named rules flagged (same export)",
     ),
     "use": Kind({}, _build_use, "a shared matcher from rules/matchers/<name>.yaml"),
     "any": Kind({}, _build_any, "at least one of the matchers"),

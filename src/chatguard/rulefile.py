@@ -45,6 +45,8 @@ class Examples(BaseModel):
     model_config = ConfigDict(extra="forbid")
     match: list[str] = []
     ok: list[str] = []
+    after: str | None = None
+    """For a rule that follows others: the message each example replies to."""
 
 
 class RuleSpec(BaseModel):
@@ -243,6 +245,7 @@ def load_rules(
             seen[rule.id] = path
             if rule.spec.enabled:
                 rules.append(rule)
+    _check_follows(rules, seen)
     for name in sorted(lists):
         digest.update(name.encode() + b"\0" + "\n".join(lists[name]).encode())
     for name in sorted(vocab.matchers):
@@ -250,6 +253,24 @@ def load_rules(
     for name in sorted(models):
         digest.update(name.encode() + b"\0" + repr(models[name]).encode())
     return RuleSet(rules, folders, digest.hexdigest())
+
+
+def _check_follows(rules: list[Rule], seen: dict[str, Path]) -> None:
+    """``follows:`` must name rules that exist and do not themselves read other rules."""
+    readers = {r.id for r in rules if r.matcher.followed_rules()}
+    for rule in rules:
+        for followed in rule.matcher.followed_rules():
+            path = seen[rule.id]
+            at = where(path, rule.lines, ("match",))
+            if followed not in seen:
+                close = difflib.get_close_matches(followed, list(seen), n=1)
+                hint = f"did you mean {close[0]}?" if close else "name a rule id from rules list"
+                raise ChatguardError(f"{at}: follows: no rule with id {followed!r}", hint=hint)
+            if followed in readers:
+                raise ChatguardError(
+                    f"{at}: follows: {followed!r} itself follows other rules",
+                    hint="follow the rules that find the first message of a thread",
+                )
 
 
 def _read_rule_text(path: Path) -> str:

@@ -6,6 +6,8 @@ its test, as in Semgrep's rule files.
 
 from __future__ import annotations
 
+import numpy as np
+
 from chatguard.engine import apply_rule
 from chatguard.matchers import Batch
 from chatguard.rulefile import Rule, RuleSet
@@ -24,7 +26,7 @@ def run_examples(pack: RuleSet) -> list[str]:
         texts = [*examples.match, *examples.ok]
         if not texts:
             continue
-        flagged = {hit.row for hit in apply_rule(rule, example_batch(rule, texts))}
+        flagged = _flagged(pack, rule, texts)
         for i, text in enumerate(examples.match):
             if i not in flagged:
                 failures.append(f"{rule.id}: should flag: {text!r} ({rule.path})")
@@ -32,3 +34,20 @@ def run_examples(pack: RuleSet) -> list[str]:
             if j in flagged:
                 failures.append(f"{rule.id}: should not flag: {text!r} ({rule.path})")
     return failures
+
+
+def _flagged(pack: RuleSet, rule: Rule, texts: list[str]) -> set[int]:
+    """Which examples the rule flags; for a rule that follows others, each example is a reply
+    to ``examples.after`` (the two a thread of their own, the followed rules applied first)."""
+    after = rule.spec.examples.after
+    followed = rule.matcher.followed_rules()
+    if not followed or after is None:
+        return {hit.row for hit in apply_rule(rule, example_batch(rule, texts))}
+    batch = example_batch(rule, [t for text in texts for t in (after, text)])
+    batch.groups = np.repeat(np.arange(len(texts)), 2)
+    known = {r.id: r for r in pack.rules}
+    for rule_id in followed:
+        if rule_id in known:
+            rows = [hit.row for hit in apply_rule(known[rule_id], batch)]
+            batch.flagged[rule_id] = np.array(rows, dtype=np.int64)
+    return {hit.row // 2 for hit in apply_rule(rule, batch) if hit.row % 2 == 1}
