@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from chatguard.engine import apply_rule
 from chatguard.ruledocs import rules_markdown
 from chatguard.rulefile import CATEGORIES, load_rules
-from chatguard.ruletest import example_batch
+from chatguard.ruletest import flagged_examples
 from chatguard.scan import check_text, load_ruleset
 from tests.conftest import ROOT
 
@@ -25,7 +24,7 @@ def _examples() -> list[tuple[str, str, bool]]:
 @pytest.mark.parametrize(("rule_id", "text", "flags"), _examples())
 def test_rule_example(rule_id: str, text: str, flags: bool) -> None:
     rule = PACK.by_id(rule_id)
-    hits = apply_rule(rule, example_batch(rule, [text]))
+    hits = flagged_examples(PACK, rule, [text])
     assert bool(hits) == flags, f"{rule_id} {'should' if flags else 'should not'} flag {text!r}"
 
 

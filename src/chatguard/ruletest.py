@@ -26,7 +26,7 @@ def run_examples(pack: RuleSet) -> list[str]:
         texts = [*examples.match, *examples.ok]
         if not texts:
             continue
-        flagged = _flagged(pack, rule, texts)
+        flagged = flagged_examples(pack, rule, texts)
         for i, text in enumerate(examples.match):
             if i not in flagged:
                 failures.append(f"{rule.id}: should flag: {text!r} ({rule.path})")
@@ -36,7 +36,7 @@ def run_examples(pack: RuleSet) -> list[str]:
     return failures
 
 
-def _flagged(pack: RuleSet, rule: Rule, texts: list[str]) -> set[int]:
+def flagged_examples(pack: RuleSet, rule: Rule, texts: list[str]) -> set[int]:
     """Which examples the rule flags; for a rule that follows others, each example is a reply
     to ``examples.after`` (the two a thread of their own, the followed rules applied first)."""
     after = rule.spec.examples.after
