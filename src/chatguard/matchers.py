@@ -31,7 +31,7 @@ import regex
 
 from chatguard.errors import RuleTimeoutError
 from chatguard.literals import required_literals
-from chatguard.textmodel import TextModel, logit
+from chatguard.textmodel import TextModel, column_scores, logit
 from chatguard.tokenindex import Lookup, Needs, Plan, TokenIndex
 from chatguard.wordpattern import WordPattern, words_pattern
 
@@ -80,6 +80,17 @@ def _re2_mask(texts: Any, pattern: str) -> np.ndarray:
         return np.ones(len(texts), dtype=bool)
 
 
+@dataclass(frozen=True)
+class _Part:
+    """One model's scores out of a background job that scored several models together."""
+
+    job: Future[list[np.ndarray]]
+    at: int
+
+    def result(self) -> np.ndarray:
+        return self.job.result()[self.at]
+
+
 def _model_key(model: TextModel) -> str:
     return f"\0model\0{model.name}\0{id(model)}"
 
@@ -114,7 +125,7 @@ class Batch:
     _masks: dict[str, np.ndarray] = field(default_factory=dict)
     _index: TokenIndex | None = None
     _plans: dict[str, Plan | None] = field(default_factory=dict)
-    _pending: dict[str, Future[np.ndarray]] = field(default_factory=dict)
+    _pending: dict[str, Future[np.ndarray] | _Part] = field(default_factory=dict)
     _partial: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     flagged: dict[str, np.ndarray] = field(default_factory=dict)
     """Rows each rule applied so far has flagged (``follows:`` reads them)."""
@@ -197,15 +208,18 @@ class Batch:
 
         pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="chatguard-prefilter")
         try:
+            unscored = [m for m in dict.fromkeys(models) if _model_key(m) not in self._cache]
+            scored_together: Future[list[np.ndarray]] | None = None
             for item in work:
                 if isinstance(item, Prefilter):
                     if item.pattern not in self._masks and item.pattern not in self._pending:
                         self._pending[item.pattern] = pool.submit(self._column_mask, item)
-                else:
-                    key = _model_key(item)
-                    if key not in self._cache and key not in self._pending:
-                        index = self.token_index()
-                        self._pending[key] = pool.submit(item.column_scores, index)
+                elif unscored and scored_together is None:
+                    # Every model in one job: they share the search for their word pairs.
+                    index = self.token_index()
+                    scored_together = pool.submit(column_scores, unscored, index)
+                    for i, model in enumerate(unscored):
+                        self._pending[_model_key(model)] = _Part(scored_together, i)
             yield
         finally:
             pool.shutdown(wait=True, cancel_futures=True)

@@ -201,49 +201,70 @@ class TextModel:
 
     def column_scores(self, index: Any) -> np.ndarray:
         """Log-odds of every row of a scan, from its token index (float64, one per row)."""
-        import pyarrow as pa
-        import pyarrow.compute as pc
+        return column_scores([self], index)[0]
 
-        rows = index.rows
-        size = len(index.counts)
-        vocabulary = index.vocabulary
+
+def column_scores(models: Sequence[TextModel], index: Any) -> list[np.ndarray]:
+    """Log-odds of every row for several models at once, from a scan's token index.
+
+    The costly part of a model's score over a million messages is finding its word pairs among
+    the tens of millions of adjacent tokens; done once for the pairs of every model together,
+    each further model costs two array reads instead of a search of its own. Each row's sum is
+    added up in the order :meth:`TextModel.score` adds it, so a message scores exactly the same
+    alone as in a crowd.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    rows = index.rows
+    size = len(index.counts)
+    vocabulary = index.vocabulary
+    ids, token_rows = index.token_ids, index.token_rows
+    # Every model's pairs, as codes of two vocabulary ids, in one sorted table.
+    pair_names = sorted({pair for model in models for pair in model.bigrams})
+    firsts = pa.array([p.split(" ")[0] for p in pair_names], pa.string())
+    seconds = pa.array([p.split(" ")[1] for p in pair_names], pa.string())
+    a = _positions(pc.index_in(firsts, value_set=vocabulary))
+    b = _positions(pc.index_in(seconds, value_set=vocabulary))
+    present = (a >= 0) & (b >= 0)
+    codes = a[present] * size + b[present]
+    order = np.argsort(codes, kind="stable")
+    codes = codes[order]
+    known_pairs = [pair_names[i] for i in np.flatnonzero(present)[order].tolist()]
+    where = slot = np.zeros(0, dtype=np.int64)
+    if len(codes) and len(ids) > 1:
+        starts = np.zeros(size, dtype=bool)
+        starts[a[present]] = True
+        ends = np.zeros(size, dtype=bool)
+        ends[b[present]] = True
+        where = np.flatnonzero(starts[ids[:-1]] & ends[ids[1:]] & index.same_row())
+        text_codes = ids[where].astype(np.int64) * size + ids[where + 1]
+        slot = np.minimum(np.searchsorted(codes, text_codes), len(codes) - 1)
+        hit = codes[slot] == text_codes
+        where, slot = where[hit], slot[hit]
+    index.focus_symbols({s for model in models for s in model.symbols})
+    out: list[np.ndarray] = []
+    for model in models:
         weights = np.zeros(size, dtype=np.float64)
-        if self.unigrams:
-            names = list(self.unigrams)
+        if model.unigrams:
+            names = list(model.unigrams)
             at = _positions(pc.index_in(vocabulary, value_set=pa.array(names, pa.string())))
-            values = np.array([self.unigrams[n] for n in names], dtype=np.float64)
+            values = np.array([model.unigrams[n] for n in names], dtype=np.float64)
             known = at >= 0
             weights[known] = values[at[known]]
-        uni = np.bincount(index.token_rows, weights=weights[index.token_ids], minlength=rows)
+        uni = np.bincount(token_rows, weights=weights[ids], minlength=rows)
         bi = np.zeros(rows, dtype=np.float64)
-        if self.bigrams and len(index.token_ids) > 1:
-            pairs = list(self.bigrams)
-            firsts = pa.array([p.split(" ")[0] for p in pairs], pa.string())
-            seconds = pa.array([p.split(" ")[1] for p in pairs], pa.string())
-            a = _positions(pc.index_in(firsts, value_set=vocabulary))
-            b = _positions(pc.index_in(seconds, value_set=vocabulary))
-            present = (a >= 0) & (b >= 0)
-            if present.any():
-                codes = a[present] * size + b[present]
-                values = np.array([self.bigrams[p] for p in pairs], dtype=np.float64)[present]
-                order = np.argsort(codes, kind="stable")
-                codes, values = codes[order], values[order]
-                starts = np.zeros(size, dtype=bool)
-                starts[a[present]] = True
-                ends = np.zeros(size, dtype=bool)
-                ends[b[present]] = True
-                ids, token_rows = index.token_ids, index.token_rows
-                where = np.flatnonzero(starts[ids[:-1]] & ends[ids[1:]] & index.same_row())
-                text_codes = ids[where].astype(np.int64) * size + ids[where + 1]
-                slot = np.minimum(np.searchsorted(codes, text_codes), len(codes) - 1)
-                hit = codes[slot] == text_codes
-                bi = np.bincount(
-                    token_rows[where[hit]], weights=values[slot[hit]], minlength=rows
-                ).astype(np.float64)
+        if model.bigrams and len(where):
+            pair_weights = np.array([model.bigrams.get(p, 0.0) for p in known_pairs])
+            mine = pair_weights[slot] != 0.0
+            bi = np.bincount(
+                token_rows[where[mine]], weights=pair_weights[slot[mine]], minlength=rows
+            ).astype(np.float64)
         sym = np.zeros(rows, dtype=np.float64)
-        for symbol in sorted(self.symbols):
-            sym[index.symbol_rows(symbol)] += self.symbols[symbol]
-        return np.asarray(self.bias + uni + bi + sym, dtype=np.float64)
+        for symbol in sorted(model.symbols):
+            sym[index.symbol_rows(symbol)] += model.symbols[symbol]
+        out.append(np.asarray(model.bias + uni + bi + sym, dtype=np.float64))
+    return out
 
 
 def _positions(found: Any) -> np.ndarray:
