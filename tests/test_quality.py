@@ -66,6 +66,11 @@ LABEL_SETS = {
     "fresh2_labels.csv": ["fresh2_*.txt"],
     "train2_labels.csv": ["train2_*.txt"],
     "tune_labels.csv": ["tune_*.txt"],
+    "train3_labels.csv": ["train3_*.txt"],
+    "train4_labels.csv": ["train4_*.txt"],
+    "train5_labels.csv": ["train5_*.txt"],
+    "train6_labels.csv": ["train6_*.txt"],
+    "fresh3_labels.csv": ["fresh3_*.txt"],
 }
 
 

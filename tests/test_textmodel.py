@@ -15,7 +15,7 @@ import pytest
 from chatguard import read_chat
 from chatguard.errors import ChatguardError
 from chatguard.rulefile import default_pack, load_rules
-from chatguard.textmodel import read_model
+from chatguard.textmodel import TextModel, read_model
 from chatguard.tokenindex import TokenIndex
 from tests.conftest import FIXTURES
 
@@ -37,6 +37,19 @@ def test_column_scores_equal_one_message_at_a_time(path: Path) -> None:
     column = model.column_scores(index)
     alone = np.array([model.score(t) for t in texts])
     assert np.array_equal(column, alone)
+
+
+def test_a_word_never_seen_in_training_weighs_what_its_pieces_do() -> None:
+    """ "clueless" was never in the chats, but "useless" was: the shared ending carries over,
+    alone and in a crowd alike."""
+    model = TextModel("m", "abuse", -1.0, {}, {}, {}, pieces={"less>": 0.75, "ess>": 0.25})
+    texts = ["honestly she is clueless", "lessons start at 9", "", "Clueless!!"]
+    alone = np.array([model.score(t) for t in texts])
+    assert alone.tolist() == [0.0, -1.0, -1.0, 0.0]
+    index = TokenIndex.build(pa.array(texts, pa.large_string()))
+    assert np.array_equal(model.column_scores(index), alone)
+    text = texts[0]
+    assert [text[a:b] for a, b in model.strongest(text)] == ["clueless"]
 
 
 def test_strongest_words_explain_a_finding_in_plain_words() -> None:
@@ -95,7 +108,15 @@ def test_the_shipped_models_are_what_training_makes_of_the_data() -> None:
             "symbols": {},
         },
         {"chatguard-model": 1, "bias": 0, "unigrams": {}, "bigrams": {"one": 1}, "symbols": {}},
-        {"chatguard-model": 2, "bias": 0, "unigrams": {}, "bigrams": {}, "symbols": {}},
+        {"chatguard-model": 3, "bias": 0, "unigrams": {}, "bigrams": {}, "symbols": {}},
+        {
+            "chatguard-model": 2,
+            "bias": 0,
+            "unigrams": {},
+            "bigrams": {},
+            "symbols": {},
+            "pieces": {"less>": "NaN"},
+        },
         {
             "chatguard-model": 1,
             "bias": 0,

@@ -208,7 +208,8 @@ class Batch:
 
         pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="chatguard-prefilter")
         try:
-            unscored = [m for m in dict.fromkeys(models) if _model_key(m) not in self._cache]
+            distinct = {_model_key(m): m for m in models}  # models are not hashable
+            unscored = [m for key, m in distinct.items() if key not in self._cache]
             scored_together: Future[list[np.ndarray]] | None = None
             for item in work:
                 if isinstance(item, Prefilter):

@@ -11,6 +11,9 @@ rule examples) as inside a million-message scan, where the scores come from the 
 :class:`~chatguard.tokenindex.TokenIndex` in a few array operations:
 
 - a token is a run of ASCII letters and digits, lower-cased (``don't`` is ``don`` and ``t``);
+- a piece is three to five letters of a word, marked where the word starts and ends
+  (``<cl``, ``less>``), so a word the training chats never used still weighs what its parts
+  do ("clueless" beside "useless", "incompetence" beside "incompetent");
 - a pair is two tokens in a row within the message;
 - a symbol (an emoji, ``?``, ``!``) counts once if the message holds it.
 """
@@ -30,8 +33,13 @@ import numpy as np
 
 from chatguard.errors import ChatguardError
 
-#: The version of the model file format this code reads and writes.
-FORMAT = 1
+#: The version of the model file format this code writes (2 added word pieces).
+FORMAT = 2
+#: The versions it reads.
+FORMATS = (1, 2)
+#: Lengths of the word pieces a model weighs, and the words that have them.
+PIECE_SIZES = (3, 4, 5)
+_PIECE_WORD = re.compile(r"[a-z]{3,20}")
 _TOKEN = re.compile(r"[A-Za-z0-9]+")
 #: Characters that may become symbol features: anything outside ASCII that is not a letter,
 #: digit, space or quotation mark, and ASCII ? and !.
@@ -134,10 +142,20 @@ def tokens(text: str) -> list[str]:
     return [t.lower() for t in _TOKEN.findall(text)]
 
 
+def pieces(token: str) -> list[str]:
+    """The word pieces of a token, in a fixed order (none for numbers, short or long words)."""
+    if not _PIECE_WORD.fullmatch(token):
+        return []
+    marked = f"<{token}>"
+    return [marked[i : i + n] for n in PIECE_SIZES for i in range(len(marked) - n + 1)]
+
+
 def features(text: str) -> list[str]:
-    """Every feature occurrence: tokens, ``a b`` pairs, ``§x`` for each distinct symbol."""
+    """Every feature occurrence: tokens, ``#piece`` word pieces, ``a b`` pairs, ``§x`` for each
+    distinct symbol."""
     toks = tokens(text)
     out = list(toks)
+    out.extend(f"#{piece}" for tok in toks for piece in pieces(tok))
     out.extend(f"{a} {b}" for a, b in itertools.pairwise(toks))
     out.extend(f"§{s}" for s in sorted(set(_SYMBOL.findall(text))))
     return out
@@ -153,16 +171,25 @@ class TextModel:
     unigrams: dict[str, float]
     bigrams: dict[str, float]
     symbols: dict[str, float]
+    pieces: dict[str, float] = field(default_factory=dict)
     description: str = ""
     suggested_threshold: float = 0.8
     meta: dict[str, Any] = field(default_factory=dict)
+
+    def token_weight(self, token: str) -> float:
+        """What one occurrence of a token adds: its own weight and its pieces' (in that order,
+        as the column adds them)."""
+        part = 0.0
+        for piece in pieces(token):
+            part += self.pieces.get(piece, 0.0)
+        return self.unigrams.get(token, 0.0) + part
 
     def score(self, text: str) -> float:
         """The log-odds that ``text`` belongs to the category (summed as the column does)."""
         toks = tokens(text)
         uni = 0.0
         for tok in toks:
-            uni += self.unigrams.get(tok, 0.0)
+            uni += self.token_weight(tok)
         bi = 0.0
         for a, b in itertools.pairwise(toks):
             bi += self.bigrams.get(f"{a} {b}", 0.0)
@@ -178,7 +205,7 @@ class TextModel:
         matches = list(_TOKEN.finditer(text))
         for i, match in enumerate(matches):
             tok = match.group().lower()
-            weight = self.unigrams.get(tok, 0.0)
+            weight = self.token_weight(tok)
             if weight > 0:
                 found.setdefault(tok, (weight, []))[1].append(match.span())
             if i + 1 < len(matches):
@@ -244,6 +271,7 @@ def column_scores(models: Sequence[TextModel], index: Any) -> list[np.ndarray]:
         where, slot = where[hit], slot[hit]
     index.focus_symbols({s for model in models for s in model.symbols})
     out: list[np.ndarray] = []
+    piece_of, piece_names = _vocabulary_pieces(vocabulary, any(m.pieces for m in models))
     for model in models:
         weights = np.zeros(size, dtype=np.float64)
         if model.unigrams:
@@ -252,6 +280,14 @@ def column_scores(models: Sequence[TextModel], index: Any) -> list[np.ndarray]:
             values = np.array([model.unigrams[n] for n in names], dtype=np.float64)
             known = at >= 0
             weights[known] = values[at[known]]
+        if model.pieces and len(piece_of):
+            named = list(model.pieces)
+            at = _positions(pc.index_in(piece_names, value_set=pa.array(named, pa.string())))
+            values = np.array([model.pieces[n] for n in named], dtype=np.float64)
+            per_name = np.zeros(len(piece_names), dtype=np.float64)
+            known = at >= 0
+            per_name[known] = values[at[known]]
+            weights = weights + np.bincount(piece_of[0], per_name[piece_of[1]], minlength=size)
         uni = np.bincount(token_rows, weights=weights[ids], minlength=rows)
         bi = np.zeros(rows, dtype=np.float64)
         if model.bigrams and len(where):
@@ -265,6 +301,25 @@ def column_scores(models: Sequence[TextModel], index: Any) -> list[np.ndarray]:
             sym[index.symbol_rows(symbol)] += model.symbols[symbol]
         out.append(np.asarray(model.bias + uni + bi + sym, dtype=np.float64))
     return out
+
+
+def _vocabulary_pieces(vocabulary: Any, wanted: bool) -> tuple[np.ndarray, Any]:
+    """Every piece of every vocabulary entry: (entry ids and piece ids, in :func:`pieces`
+    order), and the distinct pieces as a pyarrow array."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not wanted:
+        return np.zeros((2, 0), dtype=np.int64), pa.array([], pa.string())
+    owners: list[int] = []
+    names: list[str] = []
+    for entry, token in enumerate(vocabulary.to_pylist()):
+        found = pieces(token or "")
+        owners.extend([entry] * len(found))
+        names.extend(found)
+    encoded = pc.dictionary_encode(pa.array(names, pa.string()))
+    codes = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+    return np.array([owners, codes], dtype=np.int64).reshape(2, -1), encoded.dictionary
 
 
 def _positions(found: Any) -> np.ndarray:
@@ -295,7 +350,7 @@ def read_model(path: Path) -> TextModel:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ChatguardError(f"{path}: not a readable model file ({exc})", hint=hint) from exc
-    if not isinstance(data, dict) or data.get("chatguard-model") != FORMAT:
+    if not isinstance(data, dict) or data.get("chatguard-model") not in FORMATS:
         raise ChatguardError(f"{path}: not a chatguard model (format {FORMAT})", hint=hint)
     try:
         bias = float(data["bias"])
@@ -303,14 +358,15 @@ def read_model(path: Path) -> TextModel:
             {str(k): float(v) for k, v in dict(data[key]).items()}
             for key in ("unigrams", "bigrams", "symbols")
         ]
+        word_pieces = {str(k): float(v) for k, v in dict(data.get("pieces", {})).items()}
         threshold = float(data.get("suggested_threshold", 0.8))
     except (KeyError, TypeError, ValueError) as exc:
         raise ChatguardError(
             f"{path}: a field is missing or not a number ({exc})", hint=hint
         ) from exc
-    if not all(math.isfinite(v) for part in parts for v in part.values()) or not math.isfinite(
-        bias
-    ):
+    if not all(
+        math.isfinite(v) for part in (*parts, word_pieces) for v in part.values()
+    ) or not math.isfinite(bias):
         raise ChatguardError(f"{path}: a weight is not a finite number", hint=hint)
     if not 0 < threshold < 1:
         raise ChatguardError(f"{path}: suggested_threshold must be between 0 and 1", hint=hint)
@@ -323,6 +379,7 @@ def read_model(path: Path) -> TextModel:
         unigrams=parts[0],
         bigrams=parts[1],
         symbols=parts[2],
+        pieces=word_pieces,
         description=str(data.get("description", "")),
         suggested_threshold=threshold,
         meta={k: v for k, v in data.items() if k in {"trained_on", "command", "cv"}},
@@ -394,10 +451,13 @@ def as_model_data(
     unigrams: dict[str, float] = {}
     bigrams: dict[str, float] = {}
     symbols: dict[str, float] = {}
+    word_pieces: dict[str, float] = {}
     for name, weight in fitted.weights.items():
         if abs(weight) < keep:
             continue
-        if name.startswith("§"):
+        if name.startswith("#"):
+            word_pieces[name[1:]] = round(weight, 4)
+        elif name.startswith("§"):
             symbols[name[1:]] = round(weight, 4)
         elif " " in name:
             bigrams[name] = round(weight, 4)
@@ -413,4 +473,5 @@ def as_model_data(
         "unigrams": dict(sorted(unigrams.items())),
         "bigrams": dict(sorted(bigrams.items())),
         "symbols": {s: symbols[s] for s in sorted(strongest)},
+        "pieces": dict(sorted(word_pieces.items())),
     }
