@@ -668,10 +668,17 @@ class FollowsMatcher(Matcher):
         before = np.zeros(n, dtype=bool)
         for rule in self.rules:
             before[batch.flagged.get(rule, np.zeros(0, dtype=np.int64))] = True
-        after = np.zeros(n, dtype=bool)
+        # Count messages within each export: merged exports interleave by time, and a message
+        # of another group in between is not part of this thread.
+        order = np.lexsort((np.arange(n), batch.groups))
+        groups = batch.groups[order]
+        flagged_before = before[order]
+        in_order = np.zeros(n, dtype=bool)
         for shift in range(1, self.within + 1):
             src = np.arange(shift, n)
-            after[src] |= before[src - shift] & (batch.groups[src - shift] == batch.groups[src])
+            in_order[src] |= flagged_before[src - shift] & (groups[src - shift] == groups[src])
+        after = np.zeros(n, dtype=bool)
+        after[order] = in_order
         rows = np.asarray(domain[after[domain] & ~before[domain]], dtype=np.int64)
         return Hits(rows, {int(r): [] for r in rows})
 
