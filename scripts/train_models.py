@@ -32,7 +32,7 @@ sys.path.insert(0, str(REPO / "src"))
 
 from chatguard.evaluate import read_labels  # noqa: E402
 from chatguard.load import read_chat  # noqa: E402
-from chatguard.textmodel import TextModel, as_model_data, fit, logit  # noqa: E402
+from chatguard.textmodel import TextModel, as_model_data, features, fit_features, logit  # noqa: E402
 
 LABELLED = REPO / "fixtures" / "labelled"
 BENIGN = REPO / "fixtures" / "benign"
@@ -66,6 +66,11 @@ DESCRIPTIONS = {
 }
 
 
+def training_sets(leave_out: str = "") -> list[tuple[str, list[str]]]:
+    """The labelled sets the models learn from: every one in SETS but ``leave_out``."""
+    return [(labels, patterns) for labels, patterns in SETS if labels != leave_out]
+
+
 def messages(leave_out: str = "") -> list[tuple[str, set[str], int]]:
     """(text, categories, group) of every authored text message the models learn from.
 
@@ -74,9 +79,7 @@ def messages(leave_out: str = "") -> list[tuple[str, set[str], int]]:
     (its labels file) to train without, to measure on it afterwards."""
     out: list[tuple[str, set[str], int]] = []
     group = 0
-    for labels_name, patterns in SETS:
-        if labels_name == leave_out or not (LABELLED / labels_name).exists():
-            continue
+    for labels_name, patterns in training_sets(leave_out):
         labels = read_labels(LABELLED / labels_name)
         for pattern in patterns:
             for path in sorted(LABELLED.glob(pattern)):
@@ -91,7 +94,9 @@ def messages(leave_out: str = "") -> list[tuple[str, set[str], int]]:
     return out
 
 
-def cross_validate(texts: list[str], y: np.ndarray, groups: np.ndarray) -> dict[str, float]:
+def cross_validate(
+    texts: list[str], docs: list[list[str]], y: np.ndarray, groups: np.ndarray
+) -> dict[str, float]:
     """Scores of each set from a model trained on the others, and the threshold that keeps
     their precision at the target.
 
@@ -103,7 +108,7 @@ def cross_validate(texts: list[str], y: np.ndarray, groups: np.ndarray) -> dict[
     for k in sorted(set(groups.tolist())):
         train = np.flatnonzero(groups != k)
         test = np.flatnonzero(groups == k)
-        fitted = fit([texts[i] for i in train], y[train].tolist())
+        fitted = fit_features([docs[i] for i in train], y[train].tolist())
         data = as_model_data(fitted, category="", description="")
         model = TextModel(
             "cv",
@@ -156,18 +161,14 @@ def main() -> int:
     args = parser.parse_args()
     data = messages(args.leave_out)
     texts = [t for t, _, _ in data]
+    docs = [features(t) for t in texts]
     groups = np.array([g for _, _, g in data])
-    files = [
-        pattern
-        for labels_name, patterns in SETS
-        if labels_name != args.leave_out and (LABELLED / labels_name).exists()
-        for pattern in patterns
-    ]
+    files = [pattern for _, patterns in training_sets(args.leave_out) for pattern in patterns]
     stale = []
     for category in CATEGORIES:
         y = np.array([1.0 if category in cats else 0.0 for _, cats, _ in data])
-        cv = cross_validate(texts, y, groups)
-        fitted = fit(texts, y.tolist())
+        cv = cross_validate(texts, docs, y, groups)
+        fitted = fit_features(docs, y.tolist())
         model = as_model_data(
             fitted,
             category=category,

@@ -175,14 +175,21 @@ class TextModel:
     description: str = ""
     suggested_threshold: float = 0.8
     meta: dict[str, Any] = field(default_factory=dict)
+    _token_weights: dict[str, float] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def token_weight(self, token: str) -> float:
         """What one occurrence of a token adds: its own weight and its pieces' (in that order,
-        as the column adds them)."""
-        part = 0.0
-        for piece in pieces(token):
-            part += self.pieces.get(piece, 0.0)
-        return self.unigrams.get(token, 0.0) + part
+        as the column adds them). Remembered per token: a draft or a small scan scores every
+        message one at a time, and the same words come back in message after message."""
+        weight = self._token_weights.get(token)
+        if weight is None:
+            part = 0.0
+            for piece in pieces(token):
+                part += self.pieces.get(piece, 0.0)
+            weight = self._token_weights[token] = self.unigrams.get(token, 0.0) + part
+        return weight
 
     def score(self, text: str) -> float:
         """The log-odds that ``text`` belongs to the category (summed as the column does)."""
@@ -273,21 +280,10 @@ def column_scores(models: Sequence[TextModel], index: Any) -> list[np.ndarray]:
     out: list[np.ndarray] = []
     piece_of, piece_names = _vocabulary_pieces(vocabulary, any(m.pieces for m in models))
     for model in models:
-        weights = np.zeros(size, dtype=np.float64)
-        if model.unigrams:
-            names = list(model.unigrams)
-            at = _positions(pc.index_in(vocabulary, value_set=pa.array(names, pa.string())))
-            values = np.array([model.unigrams[n] for n in names], dtype=np.float64)
-            known = at >= 0
-            weights[known] = values[at[known]]
+        weights = _weights_of(vocabulary, model.unigrams)
         if model.pieces and len(piece_of):
-            named = list(model.pieces)
-            at = _positions(pc.index_in(piece_names, value_set=pa.array(named, pa.string())))
-            values = np.array([model.pieces[n] for n in named], dtype=np.float64)
-            per_name = np.zeros(len(piece_names), dtype=np.float64)
-            known = at >= 0
-            per_name[known] = values[at[known]]
-            weights = weights + np.bincount(piece_of[0], per_name[piece_of[1]], minlength=size)
+            per_piece = _weights_of(piece_names, model.pieces)
+            weights = weights + np.bincount(piece_of[0], per_piece[piece_of[1]], minlength=size)
         uni = np.bincount(token_rows, weights=weights[ids], minlength=rows)
         bi = np.zeros(rows, dtype=np.float64)
         if model.bigrams and len(where):
@@ -300,6 +296,21 @@ def column_scores(models: Sequence[TextModel], index: Any) -> list[np.ndarray]:
         for symbol in sorted(model.symbols):
             sym[index.symbol_rows(symbol)] += model.symbols[symbol]
         out.append(np.asarray(model.bias + uni + bi + sym, dtype=np.float64))
+    return out
+
+
+def _weights_of(entries: Any, weights: dict[str, float]) -> np.ndarray:
+    """The weight of each entry of a pyarrow string array (0 where ``weights`` has none)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    out = np.zeros(len(entries), dtype=np.float64)
+    if weights:
+        names = list(weights)
+        at = _positions(pc.index_in(entries, value_set=pa.array(names, pa.string())))
+        values = np.array([weights[n] for n in names], dtype=np.float64)
+        known = at >= 0
+        out[known] = values[at[known]]
     return out
 
 
@@ -406,6 +417,20 @@ def fit(
 ) -> Fitted:
     """Class-balanced logistic regression by full-batch gradient descent (deterministic)."""
     docs = [features(t) for t in texts]
+    return fit_features(docs, labels, min_count=min_count, l2=l2, epochs=epochs, rate=rate)
+
+
+def fit_features(
+    docs: Sequence[Sequence[str]],
+    labels: Sequence[bool],
+    *,
+    min_count: int = 2,
+    l2: float = 1.0,
+    epochs: int = 400,
+    rate: float = 0.5,
+) -> Fitted:
+    """:func:`fit` on messages already turned into :func:`features` (training fits the same
+    messages many times: once per category and per left-out set)."""
     counts: dict[str, int] = {}
     for doc in docs:
         for name in set(doc):
