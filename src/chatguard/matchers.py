@@ -509,15 +509,31 @@ class _TokenScanner:
         self.words = generated.single_words or frozenset()
         self.fold = not generated.case_sensitive
         self.other = re.compile(generated.other_exact) if generated.other_exact else None
+        self.other_pieces = generated.other_pieces
 
     def finditer(self, text: str, timeout: float | None = None) -> list[_Span]:
+        # Most texts a prefilter lets through hold none of the words: ASCII text (lower-casing
+        # it keeps every offset) is first checked as a whole, and only a hit is walked token
+        # by token for its spans.
+        ascii_text = text.isascii()
+        low = (text.lower() if self.fold else text) if ascii_text else ""
         found: list[_Span] = []
         if self.words:
-            for match in _TOKEN.finditer(text):
-                token = match.group()
-                if (token.lower() if self.fold else token) in self.words:
-                    found.append(_Span(match.span()))
-        if self.other is not None:
+            if ascii_text:
+                if not self.words.isdisjoint(_TOKEN.findall(low)):
+                    found = [
+                        _Span(m.span()) for m in _TOKEN.finditer(low) if m.group() in self.words
+                    ]
+            else:
+                for match in _TOKEN.finditer(text):
+                    token = match.group()
+                    if (token.lower() if self.fold else token) in self.words:
+                        found.append(_Span(match.span()))
+        if self.other is not None and (
+            not ascii_text
+            or self.other_pieces is None
+            or any(piece in low for piece in self.other_pieces)
+        ):
             found.extend(_Span(m.span()) for m in self.other.finditer(text))
         found.sort(key=lambda s: s.span())
         return found

@@ -229,11 +229,12 @@ def scan_chat(
     findings: list[Finding] = []
     dismissed = 0
     origin = subset[IMAGE_ROW].to_numpy() if IMAGE_ROW in subset.columns else None
+    records = _HitRecords.of(subset, [hit.row for hit in hits])
     for hit in hits:
         row = int(positions[hit.row])
         if origin is not None and origin[hit.row] >= 0:
             row = int(origin[hit.row])  # context is the image's message and its neighbours
-        finding = _finding(subset, hit, row)
+        finding = records.finding(hit, row)
         if review is not None:
             decision = review.lookup(
                 sha_by_name.get(finding.source, ""), finding.source, finding.line, finding.rule
@@ -319,22 +320,50 @@ def _with_image_rows(
     return combined, new_positions
 
 
-def _finding(frame: pd.DataFrame, hit: RuleHit, row: int) -> Finding:
-    record = frame.iloc[hit.row]
-    text = str(record[m.TEXT])
-    return Finding(
-        source=str(record[m.SOURCE]),
-        line=int(record[m.LINE]),
-        timestamp=record[m.TIMESTAMP].isoformat(),
-        author=str(record[m.AUTHOR]),
-        category=hit.rule.category,
-        rule=hit.rule.id,
-        severity=hit.rule.severity,
-        text=text,
-        match=matched_words(text, hit.spans) or NONVERBAL_MATCH,
-        spans=hit.spans,
-        row=row,
-    )
+@dataclass(frozen=True)
+class _HitRecords:
+    """The columns a finding copies, read once for every flagged row.
+
+    A big scan has thousands of findings; reading each one's row from the frame one at a time
+    (``frame.iloc[row]``) cost a quarter of a millisecond a finding, a fifth of the whole scan.
+    """
+
+    at: dict[int, int]
+    sources: list[str]
+    lines: list[int]
+    stamps: list[str]
+    authors: list[str]
+    texts: list[str]
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame, rows: list[int]) -> _HitRecords:
+        wanted = sorted(set(rows))
+        part = frame.iloc[wanted]
+        return cls(
+            at={row: i for i, row in enumerate(wanted)},
+            sources=[str(v) for v in part[m.SOURCE].tolist()],
+            lines=[int(v) for v in part[m.LINE].tolist()],
+            stamps=[v.isoformat() for v in part[m.TIMESTAMP].tolist()],
+            authors=[str(v) for v in part[m.AUTHOR].tolist()],
+            texts=[str(v) for v in part[m.TEXT].tolist()],
+        )
+
+    def finding(self, hit: RuleHit, row: int) -> Finding:
+        i = self.at[hit.row]
+        text = self.texts[i]
+        return Finding(
+            source=self.sources[i],
+            line=self.lines[i],
+            timestamp=self.stamps[i],
+            author=self.authors[i],
+            category=hit.rule.category,
+            rule=hit.rule.id,
+            severity=hit.rule.severity,
+            text=text,
+            match=matched_words(text, hit.spans) or NONVERBAL_MATCH,
+            spans=hit.spans,
+            row=row,
+        )
 
 
 def context_for(frame: pd.DataFrame, rows: list[int], n: int) -> dict[int, list[dict[str, Any]]]:

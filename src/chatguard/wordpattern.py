@@ -120,6 +120,9 @@ class WordPattern:
     """Entries that are one run of letters/digits, for a token lookup instead of a regex."""
     other_exact: str | None = None
     """The exact pattern for the remaining entries (phrases, words with ' or -), if any."""
+    other_pieces: tuple[str, ...] | None = None
+    """For ASCII text: one of these is in the text (lower-cased unless case-sensitive) wherever
+    ``other_exact`` matches (None: no such shortcut, as for entries beyond ASCII)."""
     case_sensitive: bool = False
     lookup: Lookup | None = None
     """How a token index can narrow the rows the prefilter reads (plain word lists only)."""
@@ -161,6 +164,7 @@ def words_pattern(
     literals = None if disguised else tuple(sorted({_longest_piece(w) for w in words}))
     single_words = None
     other_exact = None
+    other_pieces = None
     if not disguised and not as_name:
         # A list of plain words is matched fastest by looking each token of the text up in a
         # set; only phrases (and words with ' or -) need the regular expression.
@@ -174,6 +178,12 @@ def words_pattern(
             other_exact = (
                 flags + f"(?<!{_RE_LETTER_OR_DIGIT})(?:{other_core})(?!{_RE_LETTER_OR_DIGIT})"
             )
+            if all(w.isascii() for w in others):
+                # Ignoring case, an ASCII pattern can match only ASCII letters of an ASCII
+                # text, so the piece must be there in lower case (or as written).
+                other_pieces = tuple(
+                    sorted({_longest_piece(w, lower=not case_sensitive) for w in others})
+                )
     return WordPattern(
         exact=exact,
         prefilter=prefilter.replace("(?!)", "[^\\s\\S]"),
@@ -181,6 +191,7 @@ def words_pattern(
         needs_regex_module=as_name,
         single_words=single_words,
         other_exact=other_exact,
+        other_pieces=other_pieces,
         case_sensitive=case_sensitive,
         lookup=lookup_for(sorted(set(words))) if single_words is not None else None,
     )
@@ -189,7 +200,8 @@ def words_pattern(
 _SINGLE_TOKEN = re.compile(r"[^\W_]+")
 
 
-def _longest_piece(word: str) -> str:
-    """The longest run of letters and digits in a word or phrase, lower-cased."""
-    pieces = [p for p in re.split(r"[^\w]+|_", word.lower()) if p]
-    return max(pieces, key=len) if pieces else word.lower()
+def _longest_piece(word: str, *, lower: bool = True) -> str:
+    """The longest run of letters and digits in a word or phrase, lower-cased (by default)."""
+    text = word.lower() if lower else word
+    pieces = [p for p in re.split(r"[^\w]+|_", text) if p]
+    return max(pieces, key=len) if pieces else text
