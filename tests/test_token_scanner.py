@@ -1,6 +1,6 @@
 """A plain word list's matcher checks a whole ASCII text at once before walking its tokens, and
-runs its phrase pattern only when one of the phrases' pieces is in the text: both shortcuts must
-find exactly what a walk over every token and a phrase search on every text find."""
+tries its phrases only where one's first word is: both shortcuts must find exactly what a walk
+over every token and the whole phrase pattern over every text find."""
 
 from __future__ import annotations
 
@@ -18,8 +18,12 @@ WORDS = [
     "Pratt",
     "clue",
     "hasn't got a clue",
+    "hasn't got",
+    "got a clue",
     "couldn't run a bath",
     "two-faced",
+    "x_y",
+    "οδος",
 ]
 PIECES = [
     *WORDS,
@@ -31,10 +35,19 @@ PIECES = [
     "TWO-FACED",
     "İdiot",
     "ſeless",
+    "haſn't got a clue",
+    "ıdiot",
+    "ΟΔΟΣ'",
+    "Σ",
+    "Α",
     "Kelvin K",
     "idiots",
     "useless1",
     "x",
+    "x_y",
+    "_",
+    "got",
+    "a",
     " ",
     ", ",
     "\n",
@@ -67,13 +80,20 @@ def test_the_shortcuts_find_what_a_full_walk_finds(text: str, case_sensitive: bo
     assert [s.span() for s in scanner.finditer(text)] == expected
 
 
-def test_phrases_beyond_ascii_are_always_searched() -> None:
-    generated = words_pattern(["café crème", "idiot"])
-    assert generated.other_pieces is None
-    scanner = _TokenScanner(generated)
-    assert [s.span() for s in scanner.finditer("un CAFÉ CRÈME svp")] == [(3, 13)]
+def test_phrases_beyond_ascii_or_starting_with_a_symbol_are_always_searched() -> None:
+    for phrases, text, span in (
+        (["café crème", "idiot"], "un CAFÉ CRÈME svp", (3, 13)),
+        (["£5 fine", "idiot"], "a £5 fine for lates", (2, 9)),
+    ):
+        generated = words_pattern(phrases)
+        assert generated.other_by_first is None
+        assert [s.span() for s in _TokenScanner(generated).finditer(text)] == [span]
 
 
-def test_a_phrase_piece_gate_is_lower_case_unless_the_list_is_case_sensitive() -> None:
-    assert words_pattern(["Got A Clue"]).other_pieces == ("clue",)
-    assert words_pattern(["Got A Clue"], case_sensitive=True).other_pieces == ("Clue",)
+def test_phrases_are_grouped_by_first_word_in_their_order() -> None:
+    generated = words_pattern(["hasn't got a clue", "has no clue", "Has No Idea"])
+    assert generated.other_by_first is not None
+    assert sorted(generated.other_by_first) == ["has", "hasn"]
+    sensitive = words_pattern(["Has No Idea", "has no clue"], case_sensitive=True)
+    assert sensitive.other_by_first is not None
+    assert sorted(sensitive.other_by_first) == ["Has", "has"]

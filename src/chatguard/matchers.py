@@ -496,6 +496,11 @@ class _Span:
         return self._span
 
 
+#: Letters that ``re`` ignoring case equates with an ASCII letter though ``lower()`` keeps them
+#: (dotless i, long s), and capital sigma, whose lower case depends on the letters around it.
+_FOLD_SURPRISES = frozenset("ıſΣ")
+
+
 class _TokenScanner:
     """Whole words from a list, found by looking each token of the text up in a set.
 
@@ -509,31 +514,47 @@ class _TokenScanner:
         self.words = generated.single_words or frozenset()
         self.fold = not generated.case_sensitive
         self.other = re.compile(generated.other_exact) if generated.other_exact else None
-        self.other_pieces = generated.other_pieces
+        by_first = generated.other_by_first
+        self.other_by_first = (
+            {word: re.compile(source) for word, source in by_first.items()} if by_first else None
+        )
+        self.other_firsts = frozenset(self.other_by_first or ())
 
     def finditer(self, text: str, timeout: float | None = None) -> list[_Span]:
-        # Most texts a prefilter lets through hold none of the words: ASCII text (lower-casing
-        # it keeps every offset) is first checked as a whole, and only a hit is walked token
-        # by token for its spans.
-        ascii_text = text.isascii()
-        low = (text.lower() if self.fold else text) if ascii_text else ""
+        low = text.lower() if self.fold else text
+        if (self.other is not None and self.other_by_first is None) or (
+            self.fold and (len(low) != len(text) or not _FOLD_SURPRISES.isdisjoint(text))
+        ):
+            return self._walk(text)
+        # Lower-casing kept every offset and every word whole: the tokens are looked up all at
+        # once, and only a text holding a listed word (or a phrase's first word) is walked.
+        tokens = _TOKEN.findall(low)
+        found: list[_Span] = []
+        if not self.words.isdisjoint(tokens):
+            found = [_Span(m.span()) for m in _TOKEN.finditer(low) if m.group() in self.words]
+        if self.other_by_first and not self.other_firsts.isdisjoint(tokens):
+            end = 0
+            for token in _TOKEN.finditer(low):
+                start = token.start()
+                phrases = self.other_by_first.get(token.group())
+                if phrases is None or start < end:
+                    continue
+                hit = phrases.match(text, start)
+                if hit is not None and hit.end() > start:
+                    found.append(_Span(hit.span()))
+                    end = hit.end()
+            found.sort(key=lambda s: s.span())
+        return found
+
+    def _walk(self, text: str) -> list[_Span]:
+        """Token by token, and the whole phrase pattern over the text."""
         found: list[_Span] = []
         if self.words:
-            if ascii_text:
-                if not self.words.isdisjoint(_TOKEN.findall(low)):
-                    found = [
-                        _Span(m.span()) for m in _TOKEN.finditer(low) if m.group() in self.words
-                    ]
-            else:
-                for match in _TOKEN.finditer(text):
-                    token = match.group()
-                    if (token.lower() if self.fold else token) in self.words:
-                        found.append(_Span(match.span()))
-        if self.other is not None and (
-            not ascii_text
-            or self.other_pieces is None
-            or any(piece in low for piece in self.other_pieces)
-        ):
+            for match in _TOKEN.finditer(text):
+                token = match.group()
+                if (token.lower() if self.fold else token) in self.words:
+                    found.append(_Span(match.span()))
+        if self.other is not None:
             found.extend(_Span(m.span()) for m in self.other.finditer(text))
         found.sort(key=lambda s: s.span())
         return found

@@ -120,9 +120,10 @@ class WordPattern:
     """Entries that are one run of letters/digits, for a token lookup instead of a regex."""
     other_exact: str | None = None
     """The exact pattern for the remaining entries (phrases, words with ' or -), if any."""
-    other_pieces: tuple[str, ...] | None = None
-    """For ASCII text: one of these is in the text (lower-cased unless case-sensitive) wherever
-    ``other_exact`` matches (None: no such shortcut, as for entries beyond ASCII)."""
+    other_by_first: dict[str, str] | None = None
+    """``other_exact`` split by each entry's first word (lower-cased unless case-sensitive):
+    in ASCII text a match starts at a word, so only that word's entries are tried there (None:
+    no such shortcut, as for entries beyond ASCII or starting with a symbol)."""
     case_sensitive: bool = False
     lookup: Lookup | None = None
     """How a token index can narrow the rows the prefilter reads (plain word lists only)."""
@@ -164,7 +165,7 @@ def words_pattern(
     literals = None if disguised else tuple(sorted({_longest_piece(w) for w in words}))
     single_words = None
     other_exact = None
-    other_pieces = None
+    other_by_first = None
     if not disguised and not as_name:
         # A list of plain words is matched fastest by looking each token of the text up in a
         # set; only phrases (and words with ' or -) need the regular expression.
@@ -172,18 +173,18 @@ def words_pattern(
         others = [w for w in words if w.strip() not in single]
         single_words = frozenset(w if case_sensitive else w.lower() for w in single)
         if others:
-            other_core = "|".join(
-                _plain_word(w) for w in sorted(set(others), key=lambda w: (-len(w), w))
-            )
-            other_exact = (
-                flags + f"(?<!{_RE_LETTER_OR_DIGIT})(?:{other_core})(?!{_RE_LETTER_OR_DIGIT})"
-            )
-            if all(w.isascii() for w in others):
-                # Ignoring case, an ASCII pattern can match only ASCII letters of an ASCII
-                # text, so the piece must be there in lower case (or as written).
-                other_pieces = tuple(
-                    sorted({_longest_piece(w, lower=not case_sensitive) for w in others})
-                )
+            ordered = sorted(set(others), key=lambda w: (-len(w), w))
+            other_exact = _bounded_re(flags, [_plain_word(w) for w in ordered])
+            firsts = [_SINGLE_TOKEN.match(w.strip()) for w in ordered]
+            if all(w.isascii() for w in others) and all(firsts):
+                # Ignoring case, an ASCII pattern matches ASCII text as its lower case does;
+                # each entry's first word is a whole token of the text wherever it matches.
+                grouped: dict[str, list[str]] = {}
+                for word, first in zip(ordered, firsts, strict=True):
+                    key = first.group() if first else ""
+                    key = key if case_sensitive else key.lower()
+                    grouped.setdefault(key, []).append(_plain_word(word))
+                other_by_first = {key: _bounded_re(flags, group) for key, group in grouped.items()}
     return WordPattern(
         exact=exact,
         prefilter=prefilter.replace("(?!)", "[^\\s\\S]"),
@@ -191,7 +192,7 @@ def words_pattern(
         needs_regex_module=as_name,
         single_words=single_words,
         other_exact=other_exact,
-        other_pieces=other_pieces,
+        other_by_first=other_by_first,
         case_sensitive=case_sensitive,
         lookup=lookup_for(sorted(set(words))) if single_words is not None else None,
     )
@@ -200,8 +201,12 @@ def words_pattern(
 _SINGLE_TOKEN = re.compile(r"[^\W_]+")
 
 
-def _longest_piece(word: str, *, lower: bool = True) -> str:
-    """The longest run of letters and digits in a word or phrase, lower-cased (by default)."""
-    text = word.lower() if lower else word
-    pieces = [p for p in re.split(r"[^\w]+|_", text) if p]
-    return max(pieces, key=len) if pieces else text
+def _bounded_re(flags: str, bodies: list[str]) -> str:
+    """Alternatives (in this order) as whole words, for Python's ``re``."""
+    return flags + f"(?<!{_RE_LETTER_OR_DIGIT})(?:{'|'.join(bodies)})(?!{_RE_LETTER_OR_DIGIT})"
+
+
+def _longest_piece(word: str) -> str:
+    """The longest run of letters and digits in a word or phrase, lower-cased."""
+    pieces = [p for p in re.split(r"[^\w]+|_", word.lower()) if p]
+    return max(pieces, key=len) if pieces else word.lower()
