@@ -7,9 +7,10 @@ Usage (from the repository root, with the project's venv)::
 
 Why it is built this way:
 
-* Training data is every labelled set the rules were tuned on (dev + holdout, train2, tune) plus
-  the benign baseline as negatives. The unseen sets (fresh_*, fresh2_*) are never read here, so
-  they still measure how the pack does on chats nobody tuned it on.
+* Training data is every labelled set the rules were tuned on (dev + holdout, train2-6, tune)
+  plus the benign baseline (fixtures/benign/*.txt, not its held-out subfolders) as negatives.
+  The unseen sets (fresh_*, fresh2_* … fresh4_*, benign/unseen*) are never read here, so they
+  still measure how the pack does on chats nobody tuned it on.
 * Each model's threshold is chosen by leave-one-set-out cross-validation on the training data
   alone: the lowest probability at which the precision of the model by itself, on each set
   scored by a model trained on the other sets, is at least TARGET_PRECISION. Nothing about the

@@ -52,13 +52,16 @@ def test_benign_baseline_stays_quiet() -> None:
 
 
 def test_ordinary_chatter_nobody_tuned_on_raises_few_false_alarms() -> None:
-    """fixtures/benign/unseen/ is held out: never trained or tuned on, so it shows how noisy the
-    pack is on a school it has never seen. 20 of its 1,032 messages were flagged when it was
-    written (2026-12-03); more than 25 means a change made the pack noisier."""
-    chat = read_chat(sorted((BENIGN / "unseen").glob("*.txt")))
-    assert chat.messages["author"].notna().sum() >= 1000
-    flagged = {(f.source, f.line) for f in scan_chat(chat, load_ruleset()).findings}
-    assert len(flagged) <= 25, sorted(flagged)
+    """fixtures/benign/unseen/ and unseen2/ are held out: never trained on, so they show how
+    noisy the pack is on schools it has never seen. unseen/: 20 of 1,032 messages flagged when it
+    was written, 13 after general fixes prompted by the kinds its README names; unseen2/ (never
+    tuned on at all): 38 of 1,023 when written, 30 now (2026-12-03). More than the limits below
+    means a change made the pack noisier."""
+    for folder, limit in (("unseen", 25), ("unseen2", 35)):
+        chat = read_chat(sorted((BENIGN / folder).glob("*.txt")))
+        assert chat.messages["author"].notna().sum() >= 1000
+        flagged = {(f.source, f.line) for f in scan_chat(chat, load_ruleset()).findings}
+        assert len(flagged) <= limit, (folder, sorted(flagged))
 
 
 def test_known_false_positives_are_few_and_explained() -> None:
@@ -80,6 +83,7 @@ LABEL_SETS = {
     "train4_labels.csv": ["train4_*.txt"],
     "train5_labels.csv": ["train5_*.txt"],
     "train6_labels.csv": ["train6_*.txt"],
+    "fresh4_labels.csv": ["fresh4_*.txt"],
     "fresh3_labels.csv": ["fresh3_*.txt"],
 }
 
