@@ -513,16 +513,32 @@ class _TokenScanner:
     def __init__(self, generated: WordPattern) -> None:
         self.words = generated.single_words or frozenset()
         self.fold = not generated.case_sensitive
-        self.other = re.compile(generated.other_exact) if generated.other_exact else None
-        by_first = generated.other_by_first
-        self.other_by_first = (
-            {word: re.compile(source) for word, source in by_first.items()} if by_first else None
-        )
+        self.other_source = generated.other_exact
+        self.other_by_first = generated.other_by_first
         self.other_firsts = frozenset(self.other_by_first or ())
+        # Compiled on first use: a draft (`check`) meets few of a list's first words, and
+        # compiling every phrase pattern of the pack would cost it most of a second.
+        self._other: re.Pattern[str] | None = None
+        self._by_first: dict[str, re.Pattern[str]] = {}
+
+    @property
+    def other(self) -> re.Pattern[str] | None:
+        if self._other is None and self.other_source is not None:
+            self._other = re.compile(self.other_source)
+        return self._other
+
+    def _phrases_after(self, word: str) -> re.Pattern[str] | None:
+        """The compiled pattern of the entries starting with ``word`` (None: there are none)."""
+        compiled = self._by_first.get(word)
+        if compiled is None and self.other_by_first is not None:
+            source = self.other_by_first.get(word)
+            if source is not None:
+                compiled = self._by_first[word] = re.compile(source)
+        return compiled
 
     def finditer(self, text: str, timeout: float | None = None) -> list[_Span]:
         low = text.lower() if self.fold else text
-        if (self.other is not None and self.other_by_first is None) or (
+        if (self.other_source is not None and self.other_by_first is None) or (
             self.fold and (len(low) != len(text) or not _FOLD_SURPRISES.isdisjoint(text))
         ):
             return self._walk(text)
@@ -536,8 +552,10 @@ class _TokenScanner:
             end = 0
             for token in _TOKEN.finditer(low):
                 start = token.start()
-                phrases = self.other_by_first.get(token.group())
-                if phrases is None or start < end:
+                if start < end or token.group() not in self.other_firsts:
+                    continue
+                phrases = self._phrases_after(token.group())
+                if phrases is None:
                     continue
                 hit = phrases.match(text, start)
                 if hit is not None and hit.end() > start:
@@ -554,8 +572,9 @@ class _TokenScanner:
                 token = match.group()
                 if (token.lower() if self.fold else token) in self.words:
                     found.append(_Span(match.span()))
-        if self.other is not None:
-            found.extend(_Span(m.span()) for m in self.other.finditer(text))
+        other = self.other
+        if other is not None:
+            found.extend(_Span(m.span()) for m in other.finditer(text))
         found.sort(key=lambda s: s.span())
         return found
 

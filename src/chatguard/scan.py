@@ -52,7 +52,8 @@ def name_words() -> set[str]:
     """First names that are also ordinary words (from the bundled list ``name-words``)."""
     from chatguard.rulefile import load_lists
 
-    return {w.lower() for w in load_lists([default_pack()]).get("name-words", [])}
+    lists = load_lists([default_pack()], only={"name-words"})
+    return {w.lower() for w in lists.get("name-words", [])}
 
 
 def load_ruleset(
