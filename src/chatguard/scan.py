@@ -368,22 +368,31 @@ class _HitRecords:
 
 
 def context_for(frame: pd.DataFrame, rows: list[int], n: int) -> dict[int, list[dict[str, Any]]]:
-    """For each row, the ``n`` messages before and after it in the same export."""
+    """For each row, the ``n`` messages before and after it in the same export.
+
+    Several exports merged into one table interleave by time, so neighbours are counted among
+    the rows of the row's own export, not in the table (``offset`` is the distance there).
+    """
     import pandas as pd
 
     out: dict[int, list[dict[str, Any]]] = {}
     sources = frame[m.SOURCE].to_numpy()
+    rows_of: dict[Any, np.ndarray] = {}
     for row in sorted(set(rows)):
+        source = sources[row]
+        own = rows_of.get(source)
+        if own is None:
+            own = rows_of[source] = np.flatnonzero(sources == source)
+        at = int(np.searchsorted(own, row))
         around = []
-        for other in range(max(0, row - n), min(len(frame), row + n + 1)):
-            if sources[other] != sources[row]:
-                continue
+        for position in range(max(0, at - n), min(len(own), at + n + 1)):
+            other = int(own[position])
             record = frame.iloc[other]
             author = record[m.AUTHOR]
             around.append(
                 {
                     "row": other,
-                    "offset": other - row,
+                    "offset": position - at,
                     "line": int(record[m.LINE]),
                     "timestamp": record[m.TIMESTAMP].isoformat(),
                     "author": None if pd.isna(author) else str(author),
