@@ -515,7 +515,6 @@ class _TokenScanner:
         self.fold = not generated.case_sensitive
         self.other_source = generated.other_exact
         self.other_by_first = generated.other_by_first
-        self.other_firsts = frozenset(self.other_by_first or ())
         # Compiled on first use: a draft (`check`) meets few of a list's first words, and
         # compiling every phrase pattern of the pack would cost it most of a second.
         self._other: re.Pattern[str] | None = None
@@ -530,7 +529,7 @@ class _TokenScanner:
     def _phrases_after(self, word: str) -> re.Pattern[str] | None:
         """The compiled pattern of the entries starting with ``word`` (None: there are none)."""
         compiled = self._by_first.get(word)
-        if compiled is None and self.other_by_first is not None:
+        if compiled is None and self.other_by_first:
             source = self.other_by_first.get(word)
             if source is not None:
                 compiled = self._by_first[word] = re.compile(source)
@@ -548,13 +547,11 @@ class _TokenScanner:
         found: list[_Span] = []
         if not self.words.isdisjoint(tokens):
             found = [_Span(m.span()) for m in _TOKEN.finditer(low) if m.group() in self.words]
-        if self.other_by_first and not self.other_firsts.isdisjoint(tokens):
+        if self.other_by_first and not self.other_by_first.keys().isdisjoint(tokens):
             end = 0
             for token in _TOKEN.finditer(low):
                 start = token.start()
-                if start < end or token.group() not in self.other_firsts:
-                    continue
-                phrases = self._phrases_after(token.group())
+                phrases = None if start < end else self._phrases_after(token.group())
                 if phrases is None:
                     continue
                 hit = phrases.match(text, start)

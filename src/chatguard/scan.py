@@ -372,36 +372,45 @@ def context_for(frame: pd.DataFrame, rows: list[int], n: int) -> dict[int, list[
 
     Several exports merged into one table interleave by time, so neighbours are counted among
     the rows of the row's own export, not in the table (``offset`` is the distance there).
+    Every neighbour's columns are read in one go: a big scan asks for thousands.
     """
     import pandas as pd
 
-    out: dict[int, list[dict[str, Any]]] = {}
     sources = frame[m.SOURCE].to_numpy()
     rows_of: dict[Any, np.ndarray] = {}
+    windows: dict[int, list[tuple[int, int]]] = {}
     for row in sorted(set(rows)):
         source = sources[row]
         own = rows_of.get(source)
         if own is None:
             own = rows_of[source] = np.flatnonzero(sources == source)
         at = int(np.searchsorted(own, row))
-        around = []
-        for position in range(max(0, at - n), min(len(own), at + n + 1)):
-            other = int(own[position])
-            record = frame.iloc[other]
-            author = record[m.AUTHOR]
-            around.append(
-                {
-                    "row": other,
-                    "offset": position - at,
-                    "line": int(record[m.LINE]),
-                    "timestamp": record[m.TIMESTAMP].isoformat(),
-                    "author": None if pd.isna(author) else str(author),
-                    "kind": str(record[m.KIND]),
-                    "text": str(record[m.TEXT]),
-                }
-            )
-        out[row] = around
-    return out
+        window = range(max(0, at - n), min(len(own), at + n + 1))
+        windows[row] = [(int(own[position]), position - at) for position in window]
+    wanted = sorted({other for window in windows.values() for other, _ in window})
+    part = frame.iloc[wanted]
+    records = {
+        other: {
+            "line": int(line),
+            "timestamp": stamp.isoformat(),
+            "author": None if pd.isna(author) else str(author),
+            "kind": str(kind),
+            "text": str(text),
+        }
+        for other, line, stamp, author, kind, text in zip(
+            wanted,
+            part[m.LINE].tolist(),
+            part[m.TIMESTAMP].tolist(),
+            part[m.AUTHOR].tolist(),
+            part[m.KIND].tolist(),
+            part[m.TEXT].tolist(),
+            strict=True,
+        )
+    }
+    return {
+        row: [{"row": other, "offset": offset, **records[other]} for other, offset in window]
+        for row, window in windows.items()
+    }
 
 
 def read_images(chat: m.Chat, *, use_cache: bool = True) -> tuple[dict[tuple[str, str], str], str]:

@@ -406,20 +406,6 @@ class Fitted:
     weights: dict[str, float]
 
 
-def fit(
-    texts: Sequence[str],
-    labels: Sequence[bool],
-    *,
-    min_count: int = 2,
-    l2: float = 1.0,
-    epochs: int = 400,
-    rate: float = 0.5,
-) -> Fitted:
-    """Class-balanced logistic regression by full-batch gradient descent (deterministic)."""
-    docs = [features(t) for t in texts]
-    return fit_features(docs, labels, min_count=min_count, l2=l2, epochs=epochs, rate=rate)
-
-
 def fit_features(
     docs: Sequence[Sequence[str]],
     labels: Sequence[bool],
@@ -429,8 +415,9 @@ def fit_features(
     epochs: int = 400,
     rate: float = 0.5,
 ) -> Fitted:
-    """:func:`fit` on messages already turned into :func:`features` (training fits the same
-    messages many times: once per category and per left-out set)."""
+    """Class-balanced logistic regression by full-batch gradient descent (deterministic), on
+    messages already turned into :func:`features`: training fits the same messages many times,
+    once per category and per left-out set, so they are featurised once."""
     counts: dict[str, int] = {}
     for doc in docs:
         for name in set(doc):

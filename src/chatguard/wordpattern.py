@@ -175,14 +175,13 @@ def words_pattern(
         if others:
             ordered = sorted(set(others), key=lambda w: (-len(w), w))
             other_exact = _bounded_re(flags, [_plain_word(w) for w in ordered])
-            firsts = [_SINGLE_TOKEN.match(w.strip()) for w in ordered]
-            if all(w.isascii() for w in others) and all(firsts):
+            firsts = [m.group() for w in ordered if (m := _SINGLE_TOKEN.match(w.strip()))]
+            if all(w.isascii() for w in others) and len(firsts) == len(ordered):
                 # Ignoring case, an ASCII pattern matches ASCII text as its lower case does;
                 # each entry's first word is a whole token of the text wherever it matches.
                 grouped: dict[str, list[str]] = {}
                 for word, first in zip(ordered, firsts, strict=True):
-                    key = first.group() if first else ""
-                    key = key if case_sensitive else key.lower()
+                    key = first if case_sensitive else first.lower()
                     grouped.setdefault(key, []).append(_plain_word(word))
                 other_by_first = {key: _bounded_re(flags, group) for key, group in grouped.items()}
     return WordPattern(
