@@ -19,6 +19,7 @@ which also yields the spans a report highlights.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
@@ -33,12 +34,14 @@ from chatguard.errors import RuleTimeoutError
 from chatguard.literals import required_literals
 from chatguard.textmodel import TextModel, column_scores, logit
 from chatguard.tokenindex import Lookup, Needs, Plan, TokenIndex
-from chatguard.wordpattern import WordPattern, words_pattern
+from chatguard.wordpattern import Alternative, WordPattern, subset_pattern, words_pattern
 
 Span = tuple[int, int]
 
 #: Below this many messages a batch is matched exactly, message by message (a draft, examples).
 PREFILTER_MIN_ROWS = 2000
+#: Up to this many texts, a word pattern is compiled for only the entries that can start in each.
+SUBSET_MAX_ROWS = 4
 #: Longest time one regular expression may spend on one message.
 REGEX_TIMEOUT_SECONDS = 1.0
 #: Widest `attachment: … within:` window, in messages either side.
@@ -398,6 +401,7 @@ class RegexMatcher(Matcher):
         self.prefilter = (
             None if prefilter is None else Prefilter(prefilter, _lookup(prefilter, generated))
         )
+        self._subsets: _Subsets | None = None
 
     @property
     def exact(self) -> Any:
@@ -410,6 +414,25 @@ class RegexMatcher(Matcher):
             else:
                 self._compiled = regex.compile(self._source, self._flags)
         return self._compiled
+
+    def _pattern_for(self, text: str) -> Any:
+        """What to search one text with: the whole pattern, or only what can start in it.
+
+        Compiling a long disguised word list costs a draft a tenth of a second, and a draft
+        starts only a few words (see :class:`_Subsets`). None when nothing can match.
+        """
+        generated = self._generated
+        if (
+            self._compiled is not None
+            or generated is None
+            or generated.bodies is None
+            or generated.single_words is not None
+        ):
+            return self.exact
+        if self._subsets is None:
+            self._subsets = _Subsets(generated.flags, generated.bodies)
+        whole, pattern = self._subsets.for_text(text)
+        return self.exact if whole else pattern
 
     def entry_prefilters(self) -> list[Prefilter]:
         return [self.prefilter] if self.prefilter else []
@@ -441,14 +464,20 @@ class RegexMatcher(Matcher):
                 return Hits.none()
         known = batch.spans.setdefault(f"{self._flags}\0{self._source}", {})
         spans: dict[int, list[Span]] = {}
+        # A few texts (a draft) are searched with what can start in each; many, with it all.
+        few = len(rows) <= SUBSET_MAX_ROWS
         for row in rows.tolist():
             if row in known:
                 if known[row]:
                     spans[row] = known[row]
                 continue
             text = batch.text(row)
+            pattern = self._pattern_for(text) if few else self.exact
+            if pattern is None:
+                known[row] = []
+                continue
             try:
-                found = [m.span() for m in self.exact.finditer(text, timeout=REGEX_TIMEOUT_SECONDS)]
+                found = [m.span() for m in pattern.finditer(text, timeout=REGEX_TIMEOUT_SECONDS)]
             except TimeoutError as exc:
                 raise RuleTimeoutError(
                     f"rule {batch.rule}: its pattern took over {REGEX_TIMEOUT_SECONDS:g} s on one "
@@ -468,6 +497,60 @@ def _lookup(prefilter: str, generated: WordPattern | None) -> Lookup | Needs | N
         return generated.lookup
     options = required_literals(prefilter)
     return Needs(options) if options else None
+
+
+def sorted_union(arrays: list[np.ndarray]) -> np.ndarray:
+    """The distinct row numbers of several arrays, sorted.
+
+    ``np.unique`` would do, but its first call imports ``numpy.ma`` (tens of milliseconds that
+    `chatguard check` would pay for one draft).
+    """
+    joined = np.concatenate(arrays)
+    joined.sort()
+    if len(joined) < 2:
+        return joined
+    return joined[np.concatenate(([True], joined[1:] != joined[:-1]))]
+
+
+class _Subsets:
+    """A word pattern compiled, for one text, with only the entries that can start in it.
+
+    A draft starts only a few words, and compiling a long list whole costs `chatguard check`
+    most of its time. Leaving out alternatives that cannot match anywhere in the text changes
+    nothing (see :func:`subset_pattern`); which ones can is told by each entry's first
+    characters or first word (:class:`~chatguard.wordpattern.Alternative`).
+    """
+
+    def __init__(self, flags: str, bodies: tuple[Alternative, ...]) -> None:
+        self.flags = flags
+        self.bodies = bodies
+        self._compiled: dict[tuple[int, ...], _TimeoutFree] = {}
+
+    def for_text(self, text: str) -> tuple[bool, _TimeoutFree | None]:
+        """``(True, None)`` when the text needs the whole pattern (letters that fold to ASCII
+        ones though ``lower()`` keeps them); else the subset's pattern, None if empty."""
+        fold = "i" in self.flags
+        low = text.lower() if fold else text
+        if fold and (len(low) != len(text) or not _FOLD_SURPRISES.isdisjoint(text)):
+            return True, None
+        # A match starts where no letter or digit comes just before (the pattern's look-behind).
+        openings: dict[str, set[str]] = {}
+        for i, char in enumerate(low):
+            if i == 0 or not text[i - 1].isalnum():
+                openings.setdefault(char, set()).add(low[i + 1 : i + 2])
+        tokens = set(_TOKEN.findall(low))
+        chosen = tuple(
+            index
+            for index, alternative in enumerate(self.bodies)
+            if alternative.can_open(openings, tokens)
+        )
+        if not chosen:
+            return False, None
+        compiled = self._compiled.get(chosen)
+        if compiled is None:
+            source = subset_pattern(self.flags, [self.bodies[i].body for i in chosen])
+            compiled = self._compiled[chosen] = _TimeoutFree(re.compile(source))
+        return False, compiled
 
 
 class _TimeoutFree:
@@ -519,6 +602,12 @@ class _TokenScanner:
         # compiling every phrase pattern of the pack would cost it most of a second.
         self._other: re.Pattern[str] | None = None
         self._by_first: dict[str, re.Pattern[str]] = {}
+        # Phrases that cannot be grouped by first word: a few texts (a draft) compile only
+        # the ones that can start in them, more texts the whole pattern.
+        self._subsets = (
+            _Subsets(generated.flags, generated.other_bodies) if generated.other_bodies else None
+        )
+        self._subset_texts = 0
 
     @property
     def other(self) -> re.Pattern[str] | None:
@@ -561,6 +650,16 @@ class _TokenScanner:
             found.sort(key=lambda s: s.span())
         return found
 
+    def _other_for(self, text: str) -> Any:
+        """The phrase pattern to search this text with (None: no phrase can match it)."""
+        subsets = self._subsets
+        if self._other is None and subsets is not None and self._subset_texts < SUBSET_MAX_ROWS:
+            self._subset_texts += 1
+            whole, pattern = subsets.for_text(text)
+            if not whole:
+                return pattern
+        return self.other
+
     def _walk(self, text: str) -> list[_Span]:
         """Token by token, and the whole phrase pattern over the text."""
         found: list[_Span] = []
@@ -569,7 +668,7 @@ class _TokenScanner:
                 token = match.group()
                 if (token.lower() if self.fold else token) in self.words:
                     found.append(_Span(match.span()))
-        other = self.other
+        other: Any = self.other if self._subsets is None else self._other_for(text)
         if other is not None:
             found.extend(_Span(m.span()) for m in other.finditer(text))
         found.sort(key=lambda s: s.span())
@@ -757,7 +856,7 @@ class AnyMatcher(Matcher):
 
     def candidates(self, batch: Batch, domain: np.ndarray) -> np.ndarray:
         found = [part.candidates(batch, domain) for part in self.parts]
-        return np.unique(np.concatenate(found)) if found else domain[:0]
+        return sorted_union(found) if found else domain[:0]
 
     def evaluate(self, batch: Batch, domain: np.ndarray) -> Hits:
         spans: dict[int, list[Span]] = {}
@@ -949,8 +1048,17 @@ def _build_words(spec: dict[str, Any], vocab: Vocabulary, at: tuple[str | int, .
         spec.get("case_sensitive", False), bool, (*at, "case_sensitive"), "true or false"
     )
     as_name = _require(spec.get("as_name", False), bool, (*at, "as_name"), "true or false")
+    return _word_matcher(tuple(words), disguised, case or as_name, as_name)
+
+
+@functools.lru_cache(maxsize=1024)
+def _word_matcher(
+    words: tuple[str, ...], disguised: bool, case_sensitive: bool, as_name: bool
+) -> RegexMatcher:
+    """One matcher per distinct list: rules that share a list share its pattern, compiled once
+    (and stored once in the compiled-pack cache that `chatguard check` reads)."""
     built: WordPattern = words_pattern(
-        words, disguised=disguised, case_sensitive=case or as_name, as_name=as_name
+        list(words), disguised=disguised, case_sensitive=case_sensitive, as_name=as_name
     )
     return RegexMatcher(built.exact, built.prefilter, generated=built)
 

@@ -14,9 +14,7 @@ import hashlib
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
-
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from typing import Any, ClassVar
 
 from chatguard.errors import ChatguardError
 from chatguard.matchers import Matcher, SpecError, Vocabulary, compile_matcher
@@ -41,18 +39,28 @@ SEVERITIES: tuple[str, ...] = ("low", "medium", "high")
 DEFAULT_KINDS: tuple[str, ...] = ("text", "media", "poll", "location", "contact")
 
 
-class Examples(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    match: list[str] = []
-    ok: list[str] = []
+@dataclass(frozen=True)
+class Examples:
+    """Messages a rule must flag (``match``) and must let through (``ok``)."""
+
+    __pydantic_config__: ClassVar[dict[str, Any]] = {"extra": "forbid"}
+
+    match: list[str] = field(default_factory=list)
+    ok: list[str] = field(default_factory=list)
     after: str | None = None
     """For a rule that follows others: the message each example replies to."""
 
 
-class RuleSpec(BaseModel):
-    """The fields of a rule file (matchers are checked by :mod:`chatguard.matchers`)."""
+@dataclass(frozen=True)
+class RuleSpec:
+    """The fields of a rule file, validated (see :mod:`chatguard.ruleschema`).
 
-    model_config = ConfigDict(extra="forbid")
+    A plain record, not the validating model: a compiled pack is stored and read back by
+    `chatguard check`, which should not have to import the validator to read it.
+    """
+
+    # Read by pydantic when it validates a rule file (a plain dict: no import needed here).
+    __pydantic_config__: ClassVar[dict[str, Any]] = {"extra": "forbid"}
 
     id: str
     category: str
@@ -61,46 +69,11 @@ class RuleSpec(BaseModel):
     policy: str
     description: str
     match: dict[str, Any]
-    exceptions: list[str] = []
-    unless: list[dict[str, Any]] = []
-    applies_to: list[str] = list(DEFAULT_KINDS)
-    examples: Examples = Examples()
+    exceptions: list[str] = field(default_factory=list)
+    unless: list[dict[str, Any]] = field(default_factory=list)
+    applies_to: list[str] = field(default_factory=lambda: list(DEFAULT_KINDS))
+    examples: Examples = field(default_factory=Examples)
     enabled: bool = True
-
-    @field_validator("id")
-    @classmethod
-    def _id(cls, value: str) -> str:
-        import re
-
-        if not re.fullmatch(r"[a-z][a-z0-9-]*\.[a-z0-9][a-z0-9.-]*", value):
-            raise ValueError("expected <category>.<name> in lower case, e.g. swearing.profanity")
-        return value
-
-    @field_validator("category")
-    @classmethod
-    def _category(cls, value: str) -> str:
-        if value not in CATEGORIES:
-            close = difflib.get_close_matches(value, CATEGORIES, n=1)
-            hint = f" (did you mean {close[0]}?)" if close else ""
-            raise ValueError(f"unknown category{hint}; one of {', '.join(CATEGORIES)}")
-        return value
-
-    @field_validator("severity")
-    @classmethod
-    def _severity(cls, value: str) -> str:
-        if value not in SEVERITIES:
-            raise ValueError(f"expected one of {', '.join(SEVERITIES)}")
-        return value
-
-    @field_validator("applies_to")
-    @classmethod
-    def _kinds(cls, value: list[str]) -> list[str]:
-        from chatguard.model import KINDS
-
-        for kind in value:
-            if kind not in KINDS:
-                raise ValueError(f"unknown message kind {kind!r}; one of {', '.join(KINDS)}")
-        return value
 
 
 @dataclass
@@ -290,10 +263,9 @@ def load_rule(path: Path, vocab: Vocabulary, *, text: str | None = None) -> Rule
     data, lines = load_yaml(path, text)
     if not isinstance(data, dict):
         raise ChatguardError(f"{path}:1: a rule file holds one mapping (id:, category: …)")
-    try:
-        spec = RuleSpec.model_validate(data)
-    except ValidationError as exc:
-        raise _schema_error(path, lines, exc) from None
+    from chatguard.ruleschema import validate_rule
+
+    spec = validate_rule(data, path, lines)
     expected_folder = path.parent.name
     if expected_folder in CATEGORIES and spec.category != expected_folder:
         raise ChatguardError(
@@ -314,28 +286,3 @@ def load_rule(path: Path, vocab: Vocabulary, *, text: str | None = None) -> Rule
     except SpecError as exc:
         raise ChatguardError(f"{where(path, lines, exc.at)}: {exc.message}") from None
     return Rule(spec, path, matcher, exceptions, unless, lines)
-
-
-def _schema_error(path: Path, lines: dict[Path_, int], exc: ValidationError) -> ChatguardError:
-    errors = exc.errors()
-    # A misspelt field shows up twice (unknown, and the real one missing): name the typo.
-    error = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
-    at = tuple(error["loc"])
-    kind = error["type"]
-    if kind == "extra_forbidden":
-        known = list(RuleSpec.model_fields)
-        if len(at) > 1 and at[0] == "examples":
-            known = ["match", "ok"]
-        close = difflib.get_close_matches(str(at[-1]), known, n=1)
-        hint = f" (did you mean {close[0]}?)" if close else ""
-        return ChatguardError(f"{where(path, lines, at)}: unknown field{hint}")
-    if kind == "missing":
-        return ChatguardError(f"{path}:1: {'.'.join(map(str, at))}: required field is missing")
-    message = str(error["msg"]).removeprefix("Value error, ")
-    message = {
-        "Input should be a valid string": "expected text",
-        "Input should be a valid list": "expected a list",
-        "Input should be a valid dictionary": "expected a mapping",
-        "Input should be a valid boolean": "expected true or false",
-    }.get(message, message)
-    return ChatguardError(f"{where(path, lines, at)}: {message}")

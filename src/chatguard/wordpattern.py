@@ -124,9 +124,53 @@ class WordPattern:
     """``other_exact`` split by each entry's first word (lower-cased unless case-sensitive):
     in ASCII text a match starts at a word, so only that word's entries are tried there (None:
     no such shortcut, as for entries beyond ASCII or starting with a symbol)."""
+    other_bodies: tuple[Alternative, ...] | None = None
+    """``other_exact``'s alternatives, where ``other_by_first`` cannot be had (see ``bodies``)."""
     case_sensitive: bool = False
     lookup: Lookup | None = None
     """How a token index can narrow the rows the prefilter reads (plain word lists only)."""
+    flags: str = ""
+    """The inline flags ``exact`` starts with (``(?i)`` or nothing)."""
+    bodies: tuple[Alternative, ...] | None = None
+    """``exact``'s alternatives in order, each with the characters it can start with: a text
+    that starts no word with any of them cannot match it (None: ``exact`` is not one
+    alternation of entries, as for names)."""
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """One entry of a word pattern: its regex and the characters a match of it starts with."""
+
+    body: str
+    starts: frozenset[str] | None
+    """Lower-case unless the list is case-sensitive; None: not known (assume any)."""
+    seconds: frozenset[str] | None = None
+    """What can follow the first character in a match (None: not known, or nothing)."""
+    first_word: str | None = None
+    """A literal entry's first run of ASCII letters and digits, which is then a whole token of
+    the text wherever it matches (as in ``other_by_first``); None for disguised entries."""
+
+    def can_open(self, openings: dict[str, set[str]], tokens: set[str]) -> bool:
+        """Whether a text whose word starts are ``openings`` (first character: what follows
+        it, "" at the end) and whose tokens are ``tokens`` can hold a match of this entry."""
+        if self.first_word is not None:
+            return self.first_word in tokens
+        if self.starts is None:
+            return True
+        for first in self.starts & openings.keys():
+            if self.seconds is None or not self.seconds.isdisjoint(openings[first]):
+                return True
+        return False
+
+
+def subset_pattern(flags: str, bodies: list[str]) -> str:
+    """``exact`` restricted to some of its alternatives, kept in their order.
+
+    A text matches this exactly as it matches ``exact`` when the alternatives left out cannot
+    match anywhere in it: an alternation tries its alternatives in order at each position, and
+    one that never matches changes nothing.
+    """
+    return _bounded_re(flags, bodies)
 
 
 def words_pattern(
@@ -143,6 +187,8 @@ def words_pattern(
     """
     exact_bodies = []
     loose_bodies = []
+    alternatives = []
+    fold = not (case_sensitive or as_name)
     for index, word in enumerate(sorted(set(words), key=lambda w: (-len(w), w))):
         if disguised and " " not in word.strip():
             exact_bodies.append(_disguised_word(word, f"sep{index}"))
@@ -150,6 +196,11 @@ def words_pattern(
         else:
             exact_bodies.append(_plain_word(word))
             loose_bodies.append(_plain_word(word))
+        alternatives.append(
+            _alternative(
+                word, exact_bodies[-1], disguised=disguised and " " not in word.strip(), fold=fold
+            )
+        )
     core = "|".join(exact_bodies) or "(?!)"
     loose = "|".join(loose_bodies) or "(?!)"
     flags = "" if case_sensitive or as_name else "(?i)"
@@ -166,6 +217,7 @@ def words_pattern(
     single_words = None
     other_exact = None
     other_by_first = None
+    other_bodies = None
     if not disguised and not as_name:
         # A list of plain words is matched fastest by looking each token of the text up in a
         # set; only phrases (and words with ' or -) need the regular expression.
@@ -184,6 +236,11 @@ def words_pattern(
                     key = first if case_sensitive else first.lower()
                     grouped.setdefault(key, []).append(_plain_word(word))
                 other_by_first = {key: _bounded_re(flags, group) for key, group in grouped.items()}
+            else:
+                other_bodies = tuple(
+                    _alternative(w, _plain_word(w), disguised=False, fold=not case_sensitive)
+                    for w in ordered
+                )
     return WordPattern(
         exact=exact,
         prefilter=prefilter.replace("(?!)", "[^\\s\\S]"),
@@ -192,9 +249,68 @@ def words_pattern(
         single_words=single_words,
         other_exact=other_exact,
         other_by_first=other_by_first,
+        other_bodies=other_bodies,
         case_sensitive=case_sensitive,
         lookup=lookup_for(sorted(set(words))) if single_words is not None else None,
+        flags=flags,
+        # Plain lists have their token shortcut; names need their look-arounds.
+        bodies=tuple(alternatives) if single_words is None and not as_name else None,
     )
+
+
+def _alternative(word: str, body: str, *, disguised: bool, fold: bool) -> Alternative:
+    """An entry's regex with what a match of it must start with (see :class:`Alternative`)."""
+    starts, seconds = _opening(word, disguised=disguised)
+    if fold:
+        starts = None if starts is None else frozenset(c.lower() for c in starts)
+        seconds = None if seconds is None else frozenset(c.lower() for c in seconds)
+    first_word = None
+    run = None if disguised else _SINGLE_TOKEN.match(word.strip())
+    if run is not None and word.isascii():
+        first_word = run.group().lower() if fold else run.group()
+    return Alternative(body, starts, seconds, first_word)
+
+
+def _opening(word: str, *, disguised: bool) -> tuple[frozenset[str] | None, frozenset[str] | None]:
+    """The characters a match of this entry can start with, and those that can come second.
+
+    Mirrors :func:`_letter` (a first letter or its look-alikes, never a digit one, none for
+    two-letter words; a letter stretched; ``*`` for any later letter), :func:`_disguised_word`
+    (a spacer between letters) and :func:`_plain_word` (either apostrophe, any whitespace).
+    None where a set is not known: beyond ASCII, ignoring case equates letters that ``lower()``
+    does not (micro sign and mu), and whitespace is more than a few characters.
+    """
+    stripped = word.strip()
+    if not stripped or not stripped.isascii():
+        return None, None
+    if disguised:
+        letters = [c for c in stripped.lower() if not c.isspace()]
+        short = len(letters) <= 2
+        classes = []
+        for index, char in enumerate(letters[:2]):
+            options = {char}
+            if char.isalpha():
+                lookalikes = "" if short else LOOKALIKES.get(char, "")
+                if index == 0:
+                    lookalikes = "".join(c for c in lookalikes if not c.isdigit())
+                options |= set(lookalikes) | ({"*"} if index else set())
+            classes.append(options)
+        if len(classes) < 2:
+            return frozenset(classes[0]), None
+        seconds = classes[0] | classes[1] | (set() if short else set(SPACERS))
+        return frozenset(classes[0]), frozenset(seconds)
+    pair: list[frozenset[str] | None] = []
+    for char in stripped[:2]:
+        if char.isspace():
+            pair.append(None)
+        elif char in _APOSTROPHES:
+            pair.append(_APOSTROPHES)
+        else:
+            pair.append(frozenset(char))
+    return pair[0], pair[1] if len(pair) > 1 else None
+
+
+_APOSTROPHES = frozenset("'’")
 
 
 _SINGLE_TOKEN = re.compile(r"[^\W_]+")

@@ -6,20 +6,25 @@ gets a mistake fixed in seconds, "validation error" does not.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from chatguard.errors import ChatguardError
 
-try:  # the C loader is much faster where PyYAML was built with libyaml
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+if TYPE_CHECKING:
+    import yaml
 
 Path_ = tuple[str | int, ...]
-_SCALARS = yaml.constructor.SafeConstructor()
+
+
+@functools.cache
+def _scalars() -> yaml.constructor.SafeConstructor:
+    # PyYAML is imported when a file is read, not with this module: `chatguard check` with a
+    # compiled pack reads no YAML at all.
+    import yaml
+
+    return yaml.constructor.SafeConstructor()
 
 
 def load_yaml(path: Path, text: str | None = None) -> tuple[Any, dict[Path_, int]]:
@@ -33,8 +38,14 @@ def load_yaml(path: Path, text: str | None = None) -> tuple[Any, dict[Path_, int
             raise ChatguardError(f"{path}: not UTF-8 text", hint="save it as UTF-8") from exc
         except OSError as exc:
             raise ChatguardError(f"{path}: cannot be read ({exc.strerror})") from exc
+    import yaml
+
+    try:  # the C loader is much faster where PyYAML was built with libyaml
+        loader: Any = yaml.CSafeLoader
+    except AttributeError:  # pragma: no cover
+        loader = yaml.SafeLoader
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        node = yaml.compose(text, Loader=loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
@@ -85,10 +96,11 @@ def _convert(
             f"{path}:{node.start_mark.line + 1}: a YAML alias refers to itself",
             hint="remove the self-reference",
         )
-    if isinstance(node, yaml.MappingNode | yaml.SequenceNode):
+    kind = _kind(node)
+    if kind in ("mapping", "sequence"):
         open_nodes = open_nodes | {id(node)}
     lines.setdefault(at, node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
+    if kind == "mapping":
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             key = _convert(key_node, at, {}, path, budget, open_nodes)
@@ -104,12 +116,17 @@ def _convert(
             lines[(*at, str(key))] = key_node.start_mark.line + 1
             result[key] = _convert(value_node, (*at, str(key)), lines, path, budget, open_nodes)
         return result
-    if isinstance(node, yaml.SequenceNode):
+    if kind == "sequence":
         return [
             _convert(child, (*at, i), lines, path, budget, open_nodes)
             for i, child in enumerate(node.value)
         ]
-    return _SCALARS.construct_object(node, deep=True)
+    return _scalars().construct_object(node, deep=True)
+
+
+def _kind(node: yaml.Node) -> str:
+    """ "mapping", "sequence" or "scalar": PyYAML's node classes name themselves in ``id``."""
+    return str(getattr(node, "id", ""))
 
 
 def _dotted(at: Path_) -> str:

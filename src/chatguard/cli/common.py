@@ -16,11 +16,17 @@ from typing import Annotated, Any
 import typer
 
 from chatguard import __version__
+from chatguard.cli.draft import (
+    EXIT_CLEAN,
+    EXIT_FLAGGED,
+    EXIT_USAGE,
+    error_line,
+    one_line,
+    ruleset_for,
+)
 from chatguard.errors import ChatguardError
 
-EXIT_CLEAN = 0
-EXIT_FLAGGED = 1
-EXIT_USAGE = 2
+__all__ = ["EXIT_CLEAN", "EXIT_FLAGGED", "EXIT_USAGE", "one_line", "ruleset_for"]
 
 app = typer.Typer(
     name="chatguard",
@@ -78,7 +84,7 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except ChatguardError as exc:
-        typer.echo(f"chatguard: error: {one_line(exc.one_line())}", err=True)
+        typer.echo(error_line(exc), err=True)
         raise typer.Exit(EXIT_USAGE) from None
     except KeyboardInterrupt:
         typer.echo("chatguard: interrupted", err=True)
@@ -143,13 +149,6 @@ def read_exports(
     )
 
 
-def one_line(text: str) -> str:
-    """A message for stderr: control characters visible, and truly one line."""
-    from chatguard.safetext import for_terminal
-
-    return for_terminal(text).replace("\n", "\\n")
-
-
 def warn(warnings: list[str]) -> None:
     for warning in warnings:
         typer.echo(f"chatguard: note: {one_line(warning)}", err=True)
@@ -168,15 +167,6 @@ RulesOpt = Annotated[
         "--rules", help="A folder of the school's own rules, used beside the default pack."
     ),
 ]
-
-
-def ruleset_for(roster_path: Path | None, rule_dirs: list[Path] | None, config: Any) -> Any:
-    from chatguard.roster import load_roster
-    from chatguard.scan import load_ruleset
-
-    roster_path = roster_path or config.roster
-    roster = load_roster(roster_path) if roster_path else None
-    return load_ruleset(roster, [*config.rules, *(rule_dirs or [])]), roster
 
 
 OcrOpt = Annotated[

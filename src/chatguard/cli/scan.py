@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -144,28 +143,8 @@ def check(
 
       pbpaste | chatguard check -
     """
+    from chatguard.cli.draft import DraftArgs, explain_draft
+
     with user_errors():
-        from chatguard.config import load_config
-        from chatguard.engine import matched_words
-        from chatguard.findings import category_label
-        from chatguard.scan import check_text
-
-        if text == "-":
-            text = sys.stdin.read()
-        ruleset, _ = ruleset_for(roster, rules, load_config())
-        hits = check_text(text, ruleset)
-        from chatguard.safetext import for_terminal
-
-        if not hits:
-            typer.echo("chatguard: nothing in this message breaks the code of conduct's rules.")
-            raise typer.Exit(EXIT_CLEAN)
-        for hit in hits:
-            spec = hit.rule.spec
-            words = matched_words(text, hit.spans)
-            typer.echo(
-                f"{category_label(spec.category, hit.rule.for_review)} ({spec.id}, "
-                f"{spec.severity}): {for_terminal(words) if words else spec.title}"
-            )
-            typer.echo(f"  policy: {spec.policy}")
-            typer.echo(f"  why: {' '.join(spec.description.split())}")
-    raise typer.Exit(EXIT_FLAGGED)
+        code = explain_draft(DraftArgs(text, roster, list(rules or [])), typer.echo)
+    raise typer.Exit(code)
