@@ -403,6 +403,17 @@ class RegexMatcher(Matcher):
         )
         self._subsets: _Subsets | None = None
 
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        if self._generated is not None:
+            # Python's re stores a pattern as its source and compiles it again when read back:
+            # a stored pack keeps word patterns uncompiled (they compile on first use), or
+            # `chatguard check` would compile every list that any earlier scan had used. (The
+            # regex module's patterns, a school's own, are stored compiled and read back fast.)
+            state["_compiled"] = None
+        state["_subsets"] = None
+        return state
+
     @property
     def exact(self) -> Any:
         if self._compiled is None:
