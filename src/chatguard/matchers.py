@@ -22,10 +22,9 @@ import difflib
 import functools
 import re
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import regex
@@ -36,11 +35,15 @@ from chatguard.textmodel import TextModel, column_scores, logit
 from chatguard.tokenindex import Lookup, Needs, Plan, TokenIndex
 from chatguard.wordpattern import Alternative, WordPattern, subset_pattern, words_pattern
 
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+
 Span = tuple[int, int]
 
 #: Below this many messages a batch is matched exactly, message by message (a draft, examples).
 PREFILTER_MIN_ROWS = 2000
-#: Up to this many texts, a word pattern is compiled for only the entries that can start in each.
+#: In a batch of up to this many texts (a draft), a word pattern is compiled, for each text, with
+#: only the entries that can start in it.
 SUBSET_MAX_ROWS = 4
 #: Longest time one regular expression may spend on one message.
 REGEX_TIMEOUT_SECONDS = 1.0
@@ -476,7 +479,7 @@ class RegexMatcher(Matcher):
         known = batch.spans.setdefault(f"{self._flags}\0{self._source}", {})
         spans: dict[int, list[Span]] = {}
         # A few texts (a draft) are searched with what can start in each; many, with it all.
-        few = len(rows) <= SUBSET_MAX_ROWS
+        few = len(batch) <= SUBSET_MAX_ROWS
         for row in rows.tolist():
             if row in known:
                 if known[row]:
@@ -548,7 +551,7 @@ class _Subsets:
         openings: dict[str, set[str]] = {}
         for i, char in enumerate(low):
             if i == 0 or not text[i - 1].isalnum():
-                openings.setdefault(char, set()).add(low[i + 1 : i + 2])
+                openings.setdefault(char, set()).add(low[i + 1 : i + 3])
         tokens = set(_TOKEN.findall(low))
         chosen = tuple(
             index

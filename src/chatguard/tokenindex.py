@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -142,6 +141,8 @@ class TokenIndex:
     @classmethod
     def build(cls, texts: Any) -> TokenIndex:
         """Tokenise a pyarrow string column, in two halves on two threads."""
+        from concurrent.futures import ThreadPoolExecutor  # (imported here: not on `check`'s path)
+
         import pyarrow as pa
         import pyarrow.compute as pc
 

@@ -150,17 +150,34 @@ class Alternative:
     """A literal entry's first run of ASCII letters and digits, which is then a whole token of
     the text wherever it matches (as in ``other_by_first``); None for disguised entries."""
 
+    after_spacer: frozenset[str] | None = None
+    """For a spaced-out disguise (``a r s e``): what must follow a lone spacer in second place
+    (None: anything)."""
+
     def can_open(self, openings: dict[str, set[str]], tokens: set[str]) -> bool:
-        """Whether a text whose word starts are ``openings`` (first character: what follows
-        it, "" at the end) and whose tokens are ``tokens`` can hold a match of this entry."""
+        """Whether a text can hold a match of this entry: ``tokens`` are its tokens, and
+        ``openings`` map the first character of each word start to the (up to) two characters
+        that follow it there."""
         if self.first_word is not None:
             return self.first_word in tokens
         if self.starts is None:
             return True
-        for first in self.starts & openings.keys():
-            if self.seconds is None or not self.seconds.isdisjoint(openings[first]):
-                return True
-        return False
+        return any(
+            self._may_follow(after)
+            for first in self.starts & openings.keys()
+            for after in openings[first]
+        )
+
+    def _may_follow(self, after: str) -> bool:
+        if self.seconds is None:
+            return True
+        second = after[:1]
+        if second not in self.seconds:
+            return False
+        spacer_only = self.after_spacer is not None and second not in self.after_spacer
+        if spacer_only and second in SPACERS and self.starts and second not in self.starts:
+            return after[1:2] in (self.after_spacer or ())
+        return True
 
 
 def subset_pattern(flags: str, bodies: list[str]) -> str:
@@ -260,19 +277,22 @@ def words_pattern(
 
 def _alternative(word: str, body: str, *, disguised: bool, fold: bool) -> Alternative:
     """An entry's regex with what a match of it must start with (see :class:`Alternative`)."""
-    starts, seconds = _opening(word, disguised=disguised)
+    starts, seconds, after_spacer = _opening(word, disguised=disguised)
     if fold:
-        starts = None if starts is None else frozenset(c.lower() for c in starts)
-        seconds = None if seconds is None else frozenset(c.lower() for c in seconds)
+        starts, seconds, after_spacer = (
+            None if chars is None else frozenset(c.lower() for c in chars)
+            for chars in (starts, seconds, after_spacer)
+        )
     first_word = None
     run = None if disguised else _SINGLE_TOKEN.match(word.strip())
     if run is not None and word.isascii():
         first_word = run.group().lower() if fold else run.group()
-    return Alternative(body, starts, seconds, first_word)
+    return Alternative(body, starts, seconds, first_word, after_spacer)
 
 
-def _opening(word: str, *, disguised: bool) -> tuple[frozenset[str] | None, frozenset[str] | None]:
-    """The characters a match of this entry can start with, and those that can come second.
+def _opening(word: str, *, disguised: bool) -> tuple[_Chars, _Chars, _Chars]:
+    """The characters a match of this entry can start with, those that can come second, and
+    (a spaced-out disguise) those that must follow a lone spacer in second place.
 
     Mirrors :func:`_letter` (a first letter or its look-alikes, never a digit one, none for
     two-letter words; a letter stretched; ``*`` for any later letter), :func:`_disguised_word`
@@ -282,7 +302,7 @@ def _opening(word: str, *, disguised: bool) -> tuple[frozenset[str] | None, froz
     """
     stripped = word.strip()
     if not stripped or not stripped.isascii():
-        return None, None
+        return None, None, None
     if disguised:
         letters = [c for c in stripped.lower() if not c.isspace()]
         short = len(letters) <= 2
@@ -296,9 +316,9 @@ def _opening(word: str, *, disguised: bool) -> tuple[frozenset[str] | None, froz
                 options |= set(lookalikes) | ({"*"} if index else set())
             classes.append(options)
         if len(classes) < 2:
-            return frozenset(classes[0]), None
+            return frozenset(classes[0]), None, None
         seconds = classes[0] | classes[1] | (set() if short else set(SPACERS))
-        return frozenset(classes[0]), frozenset(seconds)
+        return frozenset(classes[0]), frozenset(seconds), None if short else frozenset(classes[1])
     pair: list[frozenset[str] | None] = []
     for char in stripped[:2]:
         if char.isspace():
@@ -307,7 +327,11 @@ def _opening(word: str, *, disguised: bool) -> tuple[frozenset[str] | None, froz
             pair.append(_APOSTROPHES)
         else:
             pair.append(frozenset(char))
-    return pair[0], pair[1] if len(pair) > 1 else None
+    return pair[0], pair[1] if len(pair) > 1 else None, None
+
+
+#: A set of characters, or None where it is not known.
+_Chars = frozenset[str] | None
 
 
 _APOSTROPHES = frozenset("'’")
