@@ -27,7 +27,7 @@ Why it is built this way:
   amount of work in chatguard can go below.
 * When the target is missed (or with ``--profile``) the report adds where the time goes: a
   cProfile of the slowest draft's whole process, and the cost of loading each rule file
-  (``check`` compiles the whole pack on every call, so its time grows with the pack).
+  (what a first ``check`` pays to compile the pack; later calls read it from the cache).
 
 The report is Markdown on stdout (progress on stderr), ready for ``bench/README.md``.
 """
