@@ -55,20 +55,26 @@ def test_only_plain_check_commands_take_the_short_way(
     assert plain_check(argv) == expected
 
 
-def _console(*args: str, cwd: Path, stdin: str | None = None) -> Run:
-    """The console script's entry point, as `chatguard …` runs it (the short way)."""
-    env = {**os.environ, "NO_COLOR": "1"}
+def _python(
+    *args: str, cwd: Path, stdin: str | None = None, env: dict[str, str] | None = None
+) -> Run:
+    """This interpreter run as a separate process, with ``NO_COLOR`` and any extra ``env``."""
     done = subprocess.run(
-        [sys.executable, "-m", "chatguard", *args],
+        [sys.executable, *args],
         input=stdin,
         capture_output=True,
         text=True,
         cwd=cwd,
-        env=env,
+        env={**os.environ, "NO_COLOR": "1", **(env or {})},
         timeout=120,
         check=False,
     )
     return Run(done.returncode, done.stdout, done.stderr)
+
+
+def _console(*args: str, cwd: Path, stdin: str | None = None) -> Run:
+    """The console script's entry point, as `chatguard …` runs it (the short way)."""
+    return _python("-m", "chatguard", *args, cwd=cwd, stdin=stdin)
 
 
 @pytest.mark.parametrize("draft", DRAFTS)
@@ -106,19 +112,11 @@ def test_a_plain_check_does_not_import_typer(tmp_path: Path) -> None:
         "main()\n"
     )
     # Once to compile the pack into the cache, then as a parent's second draft would run.
-    env = {**os.environ, "CHATGUARD_CACHE_DIR": str(tmp_path / "cache")}
+    env = {"CHATGUARD_CACHE_DIR": str(tmp_path / "cache")}
     for _ in range(2):
-        done = subprocess.run(
-            [sys.executable, "-c", probe],
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-            env=env,
-            timeout=120,
-            check=False,
-        )
-    assert done.returncode == 0, done.stderr
-    assert done.stderr.strip().splitlines()[-1] == "[]"
+        done = _python("-c", probe, cwd=ROOT, env=env)
+    assert done.code == 0, done.err
+    assert done.err.strip().splitlines()[-1] == "[]"
 
 
 def test_help_and_mistakes_still_go_to_typer(tmp_path: Path) -> None:

@@ -33,7 +33,7 @@ from chatguard.errors import RuleTimeoutError
 from chatguard.literals import required_literals
 from chatguard.textmodel import TextModel, column_scores, logit
 from chatguard.tokenindex import Lookup, Needs, Plan, TokenIndex
-from chatguard.wordpattern import Alternative, WordPattern, subset_pattern, words_pattern
+from chatguard.wordpattern import Alternative, WordPattern, bounded_re, words_pattern
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -429,24 +429,23 @@ class RegexMatcher(Matcher):
                 self._compiled = regex.compile(self._source, self._flags)
         return self._compiled
 
-    def _pattern_for(self, text: str) -> Any:
-        """What to search one text with: the whole pattern, or only what can start in it.
+    def _draft_spans(self, text: str) -> list[Span]:
+        """A draft's spans, compiling only the entries of a long list that can start in it.
 
         Compiling a long disguised word list costs a draft a tenth of a second, and a draft
-        starts only a few words (see :class:`_Subsets`). None when nothing can match.
+        starts only a few words (see :class:`_Subsets`).
         """
         generated = self._generated
-        if (
-            self._compiled is not None
-            or generated is None
-            or generated.bodies is None
-            or generated.single_words is not None
-        ):
-            return self.exact
-        if self._subsets is None:
-            self._subsets = _Subsets(generated.flags, generated.bodies)
-        whole, pattern = self._subsets.for_text(text)
-        return self.exact if whole else pattern
+        if self._compiled is None and generated is not None and generated.bodies is not None:
+            if self._subsets is None:
+                self._subsets = _Subsets(generated.flags, generated.bodies)
+            whole, pattern = self._subsets.for_text(text)
+            if not whole:
+                return [] if pattern is None else [m.span() for m in pattern.finditer(text)]
+        exact = self.exact
+        if isinstance(exact, _TokenScanner):
+            return [s.span() for s in exact.finditer(text, draft=True)]
+        return [m.span() for m in exact.finditer(text, timeout=REGEX_TIMEOUT_SECONDS)]
 
     def entry_prefilters(self) -> list[Prefilter]:
         return [self.prefilter] if self.prefilter else []
@@ -486,12 +485,13 @@ class RegexMatcher(Matcher):
                     spans[row] = known[row]
                 continue
             text = batch.text(row)
-            pattern = self._pattern_for(text) if few else self.exact
-            if pattern is None:
-                known[row] = []
-                continue
             try:
-                found = [m.span() for m in pattern.finditer(text, timeout=REGEX_TIMEOUT_SECONDS)]
+                if few:
+                    found = self._draft_spans(text)
+                else:
+                    found = [
+                        m.span() for m in self.exact.finditer(text, timeout=REGEX_TIMEOUT_SECONDS)
+                    ]
             except TimeoutError as exc:
                 raise RuleTimeoutError(
                     f"rule {batch.rule}: its pattern took over {REGEX_TIMEOUT_SECONDS:g} s on one "
@@ -531,8 +531,8 @@ class _Subsets:
 
     A draft starts only a few words, and compiling a long list whole costs `chatguard check`
     most of its time. Leaving out alternatives that cannot match anywhere in the text changes
-    nothing (see :func:`subset_pattern`); which ones can is told by each entry's first
-    characters or first word (:class:`~chatguard.wordpattern.Alternative`).
+    nothing (see :func:`~chatguard.wordpattern.bounded_re`); which ones can is told by each
+    entry's first characters or first word (:class:`~chatguard.wordpattern.Alternative`).
     """
 
     def __init__(self, flags: str, bodies: tuple[Alternative, ...]) -> None:
@@ -543,9 +543,8 @@ class _Subsets:
     def for_text(self, text: str) -> tuple[bool, _TimeoutFree | None]:
         """``(True, None)`` when the text needs the whole pattern (letters that fold to ASCII
         ones though ``lower()`` keeps them); else the subset's pattern, None if empty."""
-        fold = "i" in self.flags
-        low = text.lower() if fold else text
-        if fold and (len(low) != len(text) or not _FOLD_SURPRISES.isdisjoint(text)):
+        low = _lowered(text, "i" in self.flags)
+        if low is None:
             return True, None
         # A match starts where no letter or digit comes just before (the pattern's look-behind).
         openings: dict[str, set[str]] = {}
@@ -562,7 +561,7 @@ class _Subsets:
             return False, None
         compiled = self._compiled.get(chosen)
         if compiled is None:
-            source = subset_pattern(self.flags, [self.bodies[i].body for i in chosen])
+            source = bounded_re(self.flags, [self.bodies[i].body for i in chosen])
             compiled = self._compiled[chosen] = _TimeoutFree(re.compile(source))
         return False, compiled
 
@@ -598,6 +597,17 @@ class _Span:
 _FOLD_SURPRISES = frozenset("ıſΣ")
 
 
+def _lowered(text: str, fold: bool) -> str | None:
+    """The text as a case-ignoring ASCII pattern sees it (itself unless ``fold``), or None where
+    ``lower()`` moves offsets or keeps a letter that ``re`` folds (then read the text whole)."""
+    if not fold:
+        return text
+    low = text.lower()
+    if len(low) != len(text) or not _FOLD_SURPRISES.isdisjoint(text):
+        return None
+    return low
+
+
 class _TokenScanner:
     """Whole words from a list, found by looking each token of the text up in a set.
 
@@ -616,12 +626,11 @@ class _TokenScanner:
         # compiling every phrase pattern of the pack would cost it most of a second.
         self._other: re.Pattern[str] | None = None
         self._by_first: dict[str, re.Pattern[str]] = {}
-        # Phrases that cannot be grouped by first word: a few texts (a draft) compile only
-        # the ones that can start in them, more texts the whole pattern.
+        # Phrases that cannot be grouped by first word: a draft compiles only the ones that can
+        # start in it (see RegexMatcher.evaluate), a scan the whole pattern.
         self._subsets = (
             _Subsets(generated.flags, generated.other_bodies) if generated.other_bodies else None
         )
-        self._subset_texts = 0
 
     @property
     def other(self) -> re.Pattern[str] | None:
@@ -638,12 +647,12 @@ class _TokenScanner:
                 compiled = self._by_first[word] = re.compile(source)
         return compiled
 
-    def finditer(self, text: str, timeout: float | None = None) -> list[_Span]:
-        low = text.lower() if self.fold else text
-        if (self.other_source is not None and self.other_by_first is None) or (
-            self.fold and (len(low) != len(text) or not _FOLD_SURPRISES.isdisjoint(text))
-        ):
-            return self._walk(text)
+    def finditer(
+        self, text: str, timeout: float | None = None, *, draft: bool = False
+    ) -> list[_Span]:
+        low = _lowered(text, self.fold)
+        if low is None or (self.other_source is not None and self.other_by_first is None):
+            return self._walk(text, draft)
         # Lower-casing kept every offset and every word whole: the tokens are looked up all at
         # once, and only a text holding a listed word (or a phrase's first word) is walked.
         tokens = _TOKEN.findall(low)
@@ -664,17 +673,15 @@ class _TokenScanner:
             found.sort(key=lambda s: s.span())
         return found
 
-    def _other_for(self, text: str) -> Any:
+    def _other_for(self, text: str, draft: bool) -> Any:
         """The phrase pattern to search this text with (None: no phrase can match it)."""
-        subsets = self._subsets
-        if self._other is None and subsets is not None and self._subset_texts < SUBSET_MAX_ROWS:
-            self._subset_texts += 1
-            whole, pattern = subsets.for_text(text)
+        if draft and self._other is None and self._subsets is not None:
+            whole, pattern = self._subsets.for_text(text)
             if not whole:
                 return pattern
         return self.other
 
-    def _walk(self, text: str) -> list[_Span]:
+    def _walk(self, text: str, draft: bool) -> list[_Span]:
         """Token by token, and the whole phrase pattern over the text."""
         found: list[_Span] = []
         if self.words:
@@ -682,7 +689,7 @@ class _TokenScanner:
                 token = match.group()
                 if (token.lower() if self.fold else token) in self.words:
                     found.append(_Span(match.span()))
-        other: Any = self.other if self._subsets is None else self._other_for(text)
+        other = self._other_for(text, draft)
         if other is not None:
             found.extend(_Span(m.span()) for m in other.finditer(text))
         found.sort(key=lambda s: s.span())

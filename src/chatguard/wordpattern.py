@@ -180,16 +180,6 @@ class Alternative:
         return True
 
 
-def subset_pattern(flags: str, bodies: list[str]) -> str:
-    """``exact`` restricted to some of its alternatives, kept in their order.
-
-    A text matches this exactly as it matches ``exact`` when the alternatives left out cannot
-    match anywhere in it: an alternation tries its alternatives in order at each position, and
-    one that never matches changes nothing.
-    """
-    return _bounded_re(flags, bodies)
-
-
 def words_pattern(
     words: list[str],
     *,
@@ -223,7 +213,7 @@ def words_pattern(
     flags = "" if case_sensitive or as_name else "(?i)"
     bounded = f"(?<![{_LETTER_OR_DIGIT}])(?:{core})(?![{_LETTER_OR_DIGIT}])"
     # Python's re compiles faster than the regex module and needs no \p{..} for this.
-    exact = flags + f"(?<!{_RE_LETTER_OR_DIGIT})(?:{core})(?!{_RE_LETTER_OR_DIGIT})"
+    exact = bounded_re(flags, [core])
     if as_name:
         # Not first in a sentence, unless possessive ("Will's mum" is a name anywhere).
         not_first = r"(?<!^\s*)(?<!\n\s*)(?<![.!?]\s*)(?<![.!?]\s*\p{Pi})"
@@ -243,7 +233,7 @@ def words_pattern(
         single_words = frozenset(w if case_sensitive else w.lower() for w in single)
         if others:
             ordered = sorted(set(others), key=lambda w: (-len(w), w))
-            other_exact = _bounded_re(flags, [_plain_word(w) for w in ordered])
+            other_exact = bounded_re(flags, [_plain_word(w) for w in ordered])
             firsts = [m.group() for w in ordered if (m := _SINGLE_TOKEN.match(w.strip()))]
             if all(w.isascii() for w in others) and len(firsts) == len(ordered):
                 # Ignoring case, an ASCII pattern matches ASCII text as its lower case does;
@@ -252,7 +242,7 @@ def words_pattern(
                 for word, first in zip(ordered, firsts, strict=True):
                     key = first if case_sensitive else first.lower()
                     grouped.setdefault(key, []).append(_plain_word(word))
-                other_by_first = {key: _bounded_re(flags, group) for key, group in grouped.items()}
+                other_by_first = {key: bounded_re(flags, group) for key, group in grouped.items()}
             else:
                 other_bodies = tuple(
                     _alternative(w, _plain_word(w), disguised=False, fold=not case_sensitive)
@@ -340,8 +330,14 @@ _APOSTROPHES = frozenset("'’")
 _SINGLE_TOKEN = re.compile(r"[^\W_]+")
 
 
-def _bounded_re(flags: str, bodies: list[str]) -> str:
-    """Alternatives (in this order) as whole words, for Python's ``re``."""
+def bounded_re(flags: str, bodies: list[str]) -> str:
+    """Alternatives (in this order) as whole words, for Python's ``re``.
+
+    Given only some of a list's alternatives, still in order, the pattern matches a text exactly
+    as the whole list's does when those left out cannot match anywhere in it: an alternation
+    tries its alternatives in order at each position, and one that never matches changes
+    nothing.
+    """
     return flags + f"(?<!{_RE_LETTER_OR_DIGIT})(?:{'|'.join(bodies)})(?!{_RE_LETTER_OR_DIGIT})"
 
 
