@@ -9,7 +9,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chatguard.matchers import _TokenScanner
+from chatguard.matchers import _capitals_and_letters, _TokenScanner, tokens_of
 from chatguard.wordpattern import words_pattern
 
 WORDS = [
@@ -97,3 +97,25 @@ def test_phrases_are_grouped_by_first_word_in_their_order() -> None:
     sensitive = words_pattern(["Has No Idea", "has no clue"], case_sensitive=True)
     assert sensitive.other_by_first is not None
     assert sorted(sensitive.other_by_first) == ["Has", "has"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=12).map("".join), st.booleans())
+def test_a_texts_tokens_are_its_words_with_their_offsets(text: str, fold: bool) -> None:
+    """A scan finds each message's words once and every list reads them (Batch.tokens)."""
+    tokens = tokens_of(text, fold)
+    if tokens is None:  # lower-casing would move offsets: the lists walk the text instead
+        assert fold and (len(text.lower()) != len(text) or set(text) & set("ıſΣ"))
+        return
+    seen = text.lower() if fold else text
+    assert tokens.words == _TOKEN.findall(seen)
+    assert tokens.starts == [m.start() for m in _TOKEN.finditer(seen)]
+    assert tokens.distinct == frozenset(tokens.words)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=0x3FF), max_size=40))
+def test_capitals_and_letters_are_counted_as_str_counts_them(text: str) -> None:
+    """Shouting counts ASCII texts by deleting bytes; the counts must be str's own."""
+    expected = (sum(map(str.isupper, text)), sum(map(str.isalpha, text)))
+    assert _capitals_and_letters(text) == expected

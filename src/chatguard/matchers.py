@@ -24,6 +24,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import accumulate
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -42,6 +43,9 @@ Span = tuple[int, int]
 
 #: Below this many messages a batch is matched exactly, message by message (a draft, examples).
 PREFILTER_MIN_ROWS = 2000
+#: In a big scan, a later part of a rule asked about at least this many rows runs RE2 on them
+#: before reading them in Python.
+PREFILTER_SUBSET_MIN_ROWS = 32
 #: In a batch of up to this many texts (a draft), a word pattern is compiled, for each text, with
 #: only the entries that can start in it.
 SUBSET_MAX_ROWS = 4
@@ -133,6 +137,7 @@ class Batch:
     _plans: dict[str, Plan | None] = field(default_factory=dict)
     _pending: dict[str, Future[np.ndarray] | _Part] = field(default_factory=dict)
     _partial: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    _tokens: dict[tuple[int, bool], Tokens | None] = field(default_factory=dict)
     flagged: dict[str, np.ndarray] = field(default_factory=dict)
     """Rows each rule applied so far has flagged (``follows:`` reads them)."""
     spans: dict[str, dict[int, list[Span]]] = field(default_factory=dict)
@@ -176,6 +181,14 @@ class Batch:
             cached = "" if value is None else value
             self._python[row] = cached
         return cached
+
+    def tokens(self, row: int, fold: bool) -> Tokens | None:
+        """The row's words (:func:`tokens_of`), found once and shared by every word list."""
+        key = (row, fold)
+        if key in self._tokens:
+            return self._tokens[key]
+        found = self._tokens[key] = tokens_of(self.text(row), fold)
+        return found
 
     def materialise(self, rows: np.ndarray) -> None:
         """Fetch many texts from the column in one call (faster than one by one)."""
@@ -462,10 +475,19 @@ class RegexMatcher(Matcher):
         low = text.lower()
         return any(literal in low for literal in self.literals)
 
+    @staticmethod
+    def _worth_prefiltering(batch: Batch, rows: np.ndarray) -> bool:
+        """Run RE2 on these rows first? Yes for a big domain; in a big scan, also for a later
+        part of a rule asked about a few hundred rows (RE2 reads them faster than a Python
+        look for the list's literals)."""
+        if len(rows) >= PREFILTER_MIN_ROWS:
+            return True
+        return len(batch) >= PREFILTER_MIN_ROWS and len(rows) >= PREFILTER_SUBSET_MIN_ROWS
+
     def evaluate(self, batch: Batch, domain: np.ndarray) -> Hits:
         rows = domain
         filtered = False
-        if self.prefilter is not None and batch.columnar and len(rows) >= PREFILTER_MIN_ROWS:
+        if self.prefilter is not None and batch.columnar and self._worth_prefiltering(batch, rows):
             rows = batch.prefilter(self.prefilter, rows)
             filtered = True
         batch.materialise(rows)
@@ -479,6 +501,8 @@ class RegexMatcher(Matcher):
         spans: dict[int, list[Span]] = {}
         # A few texts (a draft) are searched with what can start in each; many, with it all.
         few = len(batch) <= SUBSET_MAX_ROWS
+        exact: Any = None if few else self.exact
+        scanner = exact if isinstance(exact, _TokenScanner) else None
         for row in rows.tolist():
             if row in known:
                 if known[row]:
@@ -488,10 +512,10 @@ class RegexMatcher(Matcher):
             try:
                 if few:
                     found = self._draft_spans(text)
+                elif scanner is not None:
+                    found = scanner.spans(text, batch.tokens(row, scanner.fold))
                 else:
-                    found = [
-                        m.span() for m in self.exact.finditer(text, timeout=REGEX_TIMEOUT_SECONDS)
-                    ]
+                    found = [m.span() for m in exact.finditer(text, timeout=REGEX_TIMEOUT_SECONDS)]
             except TimeoutError as exc:
                 raise RuleTimeoutError(
                     f"rule {batch.rule}: its pattern took over {REGEX_TIMEOUT_SECONDS:g} s on one "
@@ -580,6 +604,7 @@ class _TimeoutFree:
 
 
 _TOKEN = re.compile(r"[^\W_]+")
+_TOKEN_SPLIT = re.compile(r"([^\W_]+)")
 
 
 class _Span:
@@ -606,6 +631,31 @@ def _lowered(text: str, fold: bool) -> str | None:
     if len(low) != len(text) or not _FOLD_SURPRISES.isdisjoint(text):
         return None
     return low
+
+
+@dataclass(frozen=True, slots=True)
+class Tokens:
+    """A text's words as word lists see them: lower-cased (unless case matters), in order."""
+
+    words: list[str]
+    starts: list[int]
+    distinct: frozenset[str]
+
+
+def tokens_of(text: str, fold: bool) -> Tokens | None:
+    """The text's tokens, or None where lower-casing would move offsets (see :func:`_lowered`).
+
+    A scan computes them once per message (:meth:`Batch.tokens`): every word list that reads
+    the message shares them.
+    """
+    low = _lowered(text, fold)
+    if low is None:
+        return None
+    # One split gives gaps and words in turn; offsets are the running sum of their lengths.
+    parts = _TOKEN_SPLIT.split(low)
+    offsets = list(accumulate(map(len, parts), initial=0))
+    words = parts[1::2]
+    return Tokens(words, offsets[1:-1:2], frozenset(words))
 
 
 class _TokenScanner:
@@ -650,27 +700,35 @@ class _TokenScanner:
     def finditer(
         self, text: str, timeout: float | None = None, *, draft: bool = False
     ) -> list[_Span]:
-        low = _lowered(text, self.fold)
-        if low is None or (self.other_source is not None and self.other_by_first is None):
-            return self._walk(text, draft)
+        return [_Span(span) for span in self.spans(text, tokens_of(text, self.fold), draft=draft)]
+
+    def spans(self, text: str, tokens: Tokens | None, *, draft: bool = False) -> list[Span]:
+        """Where the list's entries occur in ``text``, given its tokens (:func:`tokens_of`)."""
+        if tokens is None or (self.other_source is not None and self.other_by_first is None):
+            return [s.span() for s in self._walk(text, draft)]
         # Lower-casing kept every offset and every word whole: the tokens are looked up all at
         # once, and only a text holding a listed word (or a phrase's first word) is walked.
-        tokens = _TOKEN.findall(low)
-        found: list[_Span] = []
-        if not self.words.isdisjoint(tokens):
-            found = [_Span(m.span()) for m in _TOKEN.finditer(low) if m.group() in self.words]
-        if self.other_by_first and not self.other_by_first.keys().isdisjoint(tokens):
+        found: list[Span] = []
+        words = self.words
+        if not words.isdisjoint(tokens.distinct):
+            pairs = zip(tokens.starts, tokens.words, strict=True)
+            found = [(start, start + len(word)) for start, word in pairs if word in words]
+        firsts = self.other_by_first.keys() & tokens.distinct if self.other_by_first else None
+        if firsts:
+            # Only a phrase's first word is worth a pattern; "the", "a", "he" start many
+            # phrases, so the text is walked, but other words are passed over in one step.
             end = 0
-            for token in _TOKEN.finditer(low):
-                start = token.start()
-                phrases = None if start < end else self._phrases_after(token.group())
+            for start, word in zip(tokens.starts, tokens.words, strict=True):
+                if word not in firsts or start < end:
+                    continue
+                phrases = self._phrases_after(word)
                 if phrases is None:
                     continue
                 hit = phrases.match(text, start)
                 if hit is not None and hit.end() > start:
-                    found.append(_Span(hit.span()))
+                    found.append(hit.span())
                     end = hit.end()
-            found.sort(key=lambda s: s.span())
+            found.sort()
         return found
 
     def _other_for(self, text: str, draft: bool) -> Any:
@@ -706,6 +764,24 @@ class NothingMatcher(Matcher):
         return domain[:0]
 
 
+_NOT_ASCII_UPPER = bytes(b for b in range(256) if not chr(b).isupper() or b > 127)
+_NOT_ASCII_ALPHA = bytes(b for b in range(256) if not chr(b).isalpha() or b > 127)
+
+
+def _capitals_and_letters(text: str) -> tuple[int, int]:
+    """How many capitals and how many letters the text has (``str.isupper``/``isalpha``).
+
+    Most messages are ASCII, where deleting every other byte counts them in C.
+    """
+    if text.isascii():
+        data = text.encode("ascii")
+        return (
+            len(data.translate(None, _NOT_ASCII_UPPER)),
+            len(data.translate(None, _NOT_ASCII_ALPHA)),
+        )
+    return sum(map(str.isupper, text)), sum(map(str.isalpha, text))
+
+
 class ShoutingMatcher(Matcher):
     """Mostly capital letters over a minimum length: a display of anger in text."""
 
@@ -739,8 +815,7 @@ class ShoutingMatcher(Matcher):
         spans: dict[int, list[Span]] = {}
         for row in domain.tolist():
             text = batch.text(row)
-            capitals = sum(map(str.isupper, text))
-            alphabetic = sum(map(str.isalpha, text))
+            capitals, alphabetic = _capitals_and_letters(text)
             if alphabetic >= self.min_letters and capitals >= self.ratio * alphabetic:
                 spans[row] = [(0, len(text))]
         return Hits(np.array(sorted(spans), dtype=np.int64), spans)
