@@ -4,6 +4,8 @@ whole list's pattern finds, disguises, case and look-alike characters included."
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -88,7 +90,10 @@ PIECES = [
 
 
 def whole_list(matcher: RegexMatcher, text: str) -> list[tuple[int, int]]:
-    return [m.span() for m in matcher.exact.finditer(text) if m.end() > m.start()]
+    """The spans of the list's whole pattern (as written, whatever a scan compiles it to)."""
+    assert matcher._generated is not None
+    pattern = re.compile(matcher._generated.exact)
+    return [m.span() for m in pattern.finditer(text) if m.end() > m.start()]
 
 
 def subset(matcher: RegexMatcher, text: str) -> list[tuple[int, int]]:

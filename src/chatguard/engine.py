@@ -15,6 +15,7 @@ import numpy as np
 
 from chatguard.matchers import Batch, Span
 from chatguard.rulefile import Rule, RuleSet
+from chatguard.textmodel import TextModel
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,13 @@ def apply_rules(rules: RuleSet, batch: Batch, progress: Progress | None = None) 
     """Every (message, rule) hit, in message order then rule order."""
     hits: list[RuleHit] = []
     ordered = in_dependency_order(rules.rules)
-    with batch.prefiltering([w for rule in ordered for w in rule.matcher.background_work()]):
+    work = [w for rule in ordered for w in rule.matcher.background_work()]
+    # The text models are the longest background job: it starts first, and the rules that wait
+    # for it are applied after the others, so the scan does not sit idle until it is done.
+    work = [w for w in work if isinstance(w, TextModel)] + [
+        w for w in work if not isinstance(w, TextModel)
+    ]
+    with batch.prefiltering(work):
         for done, rule in enumerate(ordered, start=1):
             found = apply_rule(rule, batch)
             batch.flagged[rule.id] = np.array([h.row for h in found], dtype=np.int64)
@@ -77,9 +84,16 @@ def apply_rules(rules: RuleSet, batch: Batch, progress: Progress | None = None) 
 
 
 def in_dependency_order(rules: list[Rule]) -> list[Rule]:
-    """Rules that read other rules' findings (``follows:``) after the rules they read."""
+    """Rules that read other rules' findings (``follows:``) after the rules they read, and
+    rules that wait for a text model's scores after the rest of those that read none."""
     reading = [r for r in rules if _reads(r)]
-    return [r for r in rules if not _reads(r)] + reading
+    free = [r for r in rules if not _reads(r)]
+    scored = [r for r in free if _uses_a_model(r)]
+    return [r for r in free if not _uses_a_model(r)] + scored + reading
+
+
+def _uses_a_model(rule: Rule) -> bool:
+    return any(isinstance(w, TextModel) for w in rule.matcher.background_work())
 
 
 def _reads(rule: Rule) -> bool:

@@ -43,7 +43,7 @@ SPACERS: tuple[str, ...] = (" ", ".", "-", "_", "*")
 
 _LETTER_OR_DIGIT = r"\p{L}\p{N}"
 #: In Python's ``re``: a character that is a letter or a digit (a word character, not "_").
-_RE_LETTER_OR_DIGIT = r"[^\W_]"
+RE_LETTER_OR_DIGIT = r"[^\W_]"
 
 
 def _char_class(chars: str) -> str:
@@ -338,7 +338,7 @@ def bounded_re(flags: str, bodies: list[str]) -> str:
     tries its alternatives in order at each position, and one that never matches changes
     nothing.
     """
-    return flags + f"(?<!{_RE_LETTER_OR_DIGIT})(?:{'|'.join(bodies)})(?!{_RE_LETTER_OR_DIGIT})"
+    return flags + f"(?<!{RE_LETTER_OR_DIGIT})(?:{'|'.join(bodies)})(?!{RE_LETTER_OR_DIGIT})"
 
 
 def _longest_piece(word: str) -> str:
