@@ -176,7 +176,10 @@ class Batch:
         key = "\0domain\0" + "\0".join(sorted(kinds))
         cached = self._cache.get(key)
         if cached is None:
-            authored = np.fromiter((a is not None for a in self.authors), bool, len(self))
+            authored = self._cache.get("\0authored")
+            if authored is None:
+                authored = np.fromiter((a is not None for a in self.authors), bool, len(self))
+                self._cache["\0authored"] = authored
             cached = np.flatnonzero(np.isin(self.kinds, list(kinds)) & authored)
             self._cache[key] = cached
         return cached
@@ -746,6 +749,7 @@ class _TokenScanner:
         self.fold = not generated.case_sensitive
         self.other_source = generated.other_exact
         self.other_by_first = generated.other_by_first
+        self.other_seconds = generated.other_seconds or {}
         # Compiled on first use: a draft (`check`) meets few of a list's first words, and
         # compiling every phrase pattern of the pack would cost it most of a second.
         self._other: re.Pattern[str] | None = None
@@ -789,11 +793,18 @@ class _TokenScanner:
             found = [(start, start + len(word)) for start, word in pairs if word in words]
         firsts = self.other_by_first.keys() & tokens.distinct if self.other_by_first else None
         if firsts:
-            # Only a phrase's first word is worth a pattern; "the", "a", "he" start many
-            # phrases, so the text is walked, but other words are passed over in one step.
+            # A phrase is tried only where its first word is followed by a second word one
+            # of that word's phrases has ("the" starts many phrases: "the worst" needs "worst").
             end = 0
-            for start, word in zip(tokens.starts, tokens.words, strict=True):
-                if word not in firsts or start < end:
+            text_words, starts, seconds = tokens.words, tokens.starts, self.other_seconds
+            last = len(text_words) - 1
+            for at in [i for i, word in enumerate(text_words) if word in firsts]:
+                start = starts[at]
+                word = text_words[at]
+                after = seconds.get(word)
+                if start < end or (
+                    after is not None and (at == last or text_words[at + 1] not in after)
+                ):
                     continue
                 phrases = self._phrases_after(word)
                 if phrases is None:
@@ -938,29 +949,36 @@ class AttachmentMatcher(Matcher):
         self.same_author = same_author
 
     def _is_media(self, batch: Batch) -> np.ndarray:
-        kinds = batch.kinds
-        media = kinds == "media"
+        """Which rows are media of the wanted kind (computed once per batch, from media rows
+        only: most of a chat is text)."""
+        key = f"\0media\0{self.media}"
+        cached = batch._cache.get(key)
+        if cached is not None:
+            return cached
+        media = np.asarray(batch.kinds == "media", dtype=bool)
         if self.media == "image":
-            names = np.array([a or "" for a in batch.attachments], dtype=object)
-            image = (
-                np.array([bool(_IMAGE_NAME.search(n)) for n in names], dtype=bool)
-                if len(names)
-                else np.zeros(0, dtype=bool)
-            )
+            rows = np.flatnonzero(media)
             # An omitted medium (`<Media omitted>`) may be an image: we cannot tell, so it counts.
-            media = media & (image | (names == ""))
-        return np.asarray(media, dtype=bool)
+            other = [
+                bool(name) and not _IMAGE_NAME.search(name)
+                for name in batch.attachments[rows].tolist()
+            ]
+            media[rows[np.array(other, dtype=bool)]] = False
+        batch._cache[key] = media
+        return media
 
     def evaluate(self, batch: Batch, domain: np.ndarray) -> Hits:
-        media = self._is_media(batch)
+        media = np.flatnonzero(self._is_media(batch))
         near = np.zeros(len(batch), dtype=bool)
         n = len(batch)
+        # From each medium to the messages around it: media are few, messages many.
         for shift in range(-self.within, self.within + 1):
             if shift == 0:
                 continue
-            src = np.arange(max(0, -shift), min(n, n - shift))
-            dst = src + shift
-            ok = media[dst] & (batch.groups[dst] == batch.groups[src])
+            src = media - shift
+            inside = (src >= 0) & (src < n)
+            src, dst = src[inside], media[inside]
+            ok = batch.groups[dst] == batch.groups[src]
             if self.same_author:
                 ok &= batch.authors[dst] == batch.authors[src]
             near[src[ok]] = True

@@ -124,6 +124,10 @@ class WordPattern:
     """``other_exact`` split by each entry's first word (lower-cased unless case-sensitive):
     in ASCII text a match starts at a word, so only that word's entries are tried there (None:
     no such shortcut, as for entries beyond ASCII or starting with a symbol)."""
+    other_seconds: dict[str, frozenset[str] | None] | None = None
+    """For each key of ``other_by_first``, the second words its entries can have (as tokens
+    of the text, lower-cased unless case-sensitive); None where one entry is a single word
+    with punctuation (``wow!``), which can match whatever follows."""
     other_bodies: tuple[Alternative, ...] | None = None
     """``other_exact``'s alternatives, where ``other_by_first`` cannot be had (see ``bodies``)."""
     case_sensitive: bool = False
@@ -224,6 +228,7 @@ def words_pattern(
     single_words = None
     other_exact = None
     other_by_first = None
+    other_seconds: dict[str, frozenset[str] | None] | None = None
     other_bodies = None
     if not disguised and not as_name:
         # A list of plain words is matched fastest by looking each token of the text up in a
@@ -239,10 +244,26 @@ def words_pattern(
                 # Ignoring case, an ASCII pattern matches ASCII text as its lower case does;
                 # each entry's first word is a whole token of the text wherever it matches.
                 grouped: dict[str, list[str]] = {}
+                seconds: dict[str, set[str] | None] = {}
                 for word, first in zip(ordered, firsts, strict=True):
                     key = first if case_sensitive else first.lower()
                     grouped.setdefault(key, []).append(_plain_word(word))
+                    # Its separators are never letters or digits, so where an entry matches,
+                    # the text's next token is the entry's second run of letters and digits.
+                    pieces = _SINGLE_TOKEN.findall(word)
+                    second = None
+                    if len(pieces) > 1:
+                        second = pieces[1] if case_sensitive else pieces[1].lower()
+                    known = seconds.setdefault(key, set())
+                    if second is None or known is None:
+                        seconds[key] = None
+                    else:
+                        known.add(second)
                 other_by_first = {key: bounded_re(flags, group) for key, group in grouped.items()}
+                other_seconds = {
+                    key: None if known is None else frozenset(known)
+                    for key, known in seconds.items()
+                }
             else:
                 other_bodies = tuple(
                     _alternative(w, _plain_word(w), disguised=False, fold=not case_sensitive)
@@ -256,6 +277,7 @@ def words_pattern(
         single_words=single_words,
         other_exact=other_exact,
         other_by_first=other_by_first,
+        other_seconds=other_seconds,
         other_bodies=other_bodies,
         case_sensitive=case_sensitive,
         lookup=lookup_for(sorted(set(words))) if single_words is not None else None,
