@@ -621,12 +621,12 @@ class _FirstCharDispatch:
     with just the entries that can start with the character there.
 
     Python's ``re`` tries every alternative at every word start; most fail on their first
-    character. Here one pass finds the word starts whose character begins some entry, and each
-    is matched against that character's entries, in list order. That finds exactly what the
-    whole pattern finds (an alternative that cannot match at a position changes nothing there;
-    see :func:`~chatguard.wordpattern.bounded_re`). A character that ``lower()`` does not map
-    to one of the entries' first characters (``ſ``, which ``re`` reads as s) gets the whole
-    pattern.
+    character. Here one pass finds the word starts whose first two characters can begin some
+    entry, and each is matched against the entries starting with that character, in list
+    order. That finds exactly what the whole pattern finds (an alternative that cannot match at
+    a position changes nothing there; see :func:`~chatguard.wordpattern.bounded_re`). A
+    character that ``lower()`` does not map to one of the entries' first characters (``ſ``,
+    which ``re`` reads as s) gets the whole pattern.
     """
 
     def __init__(self, flags: str, bodies: tuple[Alternative, ...]) -> None:
@@ -634,8 +634,18 @@ class _FirstCharDispatch:
         self.fold = "i" in flags
         self.bodies = bodies
         self.chars = frozenset(c for alternative in bodies for c in alternative.starts or ())
-        starting = "".join(sorted(re.escape(c) for c in self.chars))
-        self.openings = re.compile(f"{flags}(?<!{RE_LETTER_OR_DIGIT})[{starting}]")
+        # A word start whose first two characters can begin an entry: one pass in C skips the
+        # rest ("the" when no entry starts "th"). The second is only looked at, so the next
+        # word start is still found however close.
+        openings = []
+        for char in sorted(self.chars):
+            entries = [b for b in bodies if b.starts is not None and char in b.starts]
+            if any(b.seconds is None for b in entries):
+                openings.append(re.escape(char))
+                continue
+            after = set().union(*(b.seconds or () for b in entries))
+            openings.append(f"{re.escape(char)}(?=[{''.join(sorted(map(re.escape, after)))}])")
+        self.openings = re.compile(f"{flags}(?<!{RE_LETTER_OR_DIGIT})(?:{'|'.join(openings)})")
         self._by_char: dict[str, re.Pattern[str]] = {}
         self._whole: re.Pattern[str] | None = None
 
