@@ -859,6 +859,7 @@ class NothingMatcher(Matcher):
         return domain[:0]
 
 
+_ASCII_RUNS = re.compile(r"[\x00-\x7f]+")
 _NOT_ASCII_UPPER = bytes(b for b in range(256) if not chr(b).isupper() or b > 127)
 _NOT_ASCII_ALPHA = bytes(b for b in range(256) if not chr(b).isalpha() or b > 127)
 
@@ -866,15 +867,17 @@ _NOT_ASCII_ALPHA = bytes(b for b in range(256) if not chr(b).isalpha() or b > 12
 def _capitals_and_letters(text: str) -> tuple[int, int]:
     """How many capitals and how many letters the text has (``str.isupper``/``isalpha``).
 
-    Most messages are ASCII, where deleting every other byte counts them in C.
+    In C for the ASCII characters (deleting every other byte of the UTF-8, whose multi-byte
+    characters never hold an ASCII byte); one by one only for the rest (an emoji, an accent).
     """
-    if text.isascii():
-        data = text.encode("ascii")
-        return (
-            len(data.translate(None, _NOT_ASCII_UPPER)),
-            len(data.translate(None, _NOT_ASCII_ALPHA)),
-        )
-    return sum(map(str.isupper, text)), sum(map(str.isalpha, text))
+    data = text.encode("utf-8", "surrogatepass")
+    capitals = len(data.translate(None, _NOT_ASCII_UPPER))
+    letters = len(data.translate(None, _NOT_ASCII_ALPHA))
+    if not text.isascii():
+        rest = _ASCII_RUNS.sub("", text)
+        capitals += sum(map(str.isupper, rest))
+        letters += sum(map(str.isalpha, rest))
+    return capitals, letters
 
 
 class ShoutingMatcher(Matcher):
