@@ -21,6 +21,7 @@ from __future__ import annotations
 import difflib
 import functools
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -1154,6 +1155,7 @@ class NearMatcher(Matcher):
 
     def _close_pairs(self, text: str, left: list[Span], right: list[Span]) -> list[Span]:
         found: list[Span] = []
+        words: _WordRuns | None = None
         for x in left:
             for y in right:
                 if self.ordered and y[0] < x[0]:
@@ -1161,10 +1163,33 @@ class NearMatcher(Matcher):
                 first, second = (x, y) if x[0] <= y[0] else (y, x)
                 if second[0] < first[1]:  # overlapping spans share words: not two things
                     continue
-                gap = text[first[1] : second[0]]
-                if len(_WORD.findall(gap)) <= self.within:
+                if words is None:
+                    words = _WordRuns(text)
+                if words.between(first[1], second[0]) <= self.within:
                     found.extend([x, y])
         return sorted(set(found))
+
+
+class _WordRuns:
+    """Counts the words (runs of :data:`_WORD`) of a stretch of one text, as if cut out of it.
+
+    ``near`` asks this for every pair of spans, and a message with many (pronouns, names) has
+    many pairs: one pass over the text, then two bisections per stretch.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts = [m.start() for m in _WORD.finditer(text)]
+
+    def between(self, start: int, end: int) -> int:
+        """``len(_WORD.findall(text[start:end]))``: the runs starting inside, plus one cut
+        in two by ``start``."""
+        if start >= end:
+            return 0
+        inside = bisect_left(self.starts, end) - bisect_left(self.starts, start)
+        text = self.text
+        cut = start > 0 and _WORD.fullmatch(text[start - 1 : start + 1]) is not None
+        return inside + (1 if cut else 0)
 
 
 # --------------------------------------------------------------------------- compiling specs
