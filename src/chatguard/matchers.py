@@ -232,14 +232,19 @@ class Batch:
         if not wanted and not models:
             yield
             return
-        if USE_TOKEN_INDEX and any(p.lookup is not None for p in wanted):
-            self._plan_lookups([p for p in wanted if p.lookup is not None])
-        if models:
-            self.token_index()  # built once, here, before two threads could both start it
         from concurrent.futures import ThreadPoolExecutor
 
         pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="chatguard-prefilter")
         try:
+            # Passes over the whole column need no index: they start now, while the index is
+            # built and the lookups are planned (the plan is Python, and leaves a core idle).
+            for p in wanted:
+                if p.lookup is None or not USE_TOKEN_INDEX:
+                    self._pending[p.pattern] = pool.submit(self._column_mask, p)
+            if USE_TOKEN_INDEX and any(p.lookup is not None for p in wanted):
+                self._plan_lookups([p for p in wanted if p.lookup is not None])
+            if models:
+                self.token_index()  # built once, here, before two threads could both start it
             distinct = {_model_key(m): m for m in models}  # models are not hashable
             unscored = [m for key, m in distinct.items() if key not in self._cache]
             scored_together: Future[list[np.ndarray]] | None = None
