@@ -66,12 +66,12 @@ def apply_rules(rules: RuleSet, batch: Batch, progress: Progress | None = None) 
     """Every (message, rule) hit, in message order then rule order."""
     hits: list[RuleHit] = []
     ordered = in_dependency_order(rules.rules)
-    work = [w for rule in ordered for w in rule.matcher.background_work()]
-    # The text models are the longest background job: it starts first, and the rules that wait
-    # for it are applied after the others, so the scan does not sit idle until it is done.
-    work = [w for w in work if isinstance(w, TextModel)] + [
-        w for w in work if not isinstance(w, TextModel)
-    ]
+    # The text models are the longest background job: it starts first (a stable sort keeps the
+    # rest in rule order), and the rules that wait for it are applied after the others.
+    work = sorted(
+        (w for rule in ordered for w in rule.matcher.background_work()),
+        key=lambda w: not isinstance(w, TextModel),
+    )
     with batch.prefiltering(work):
         for done, rule in enumerate(ordered, start=1):
             found = apply_rule(rule, batch)

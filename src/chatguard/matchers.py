@@ -476,7 +476,7 @@ class RegexMatcher(Matcher):
                 return [] if pattern is None else [m.span() for m in pattern.finditer(text)]
         exact = self.exact
         if isinstance(exact, _TokenScanner):
-            return [s.span() for s in exact.finditer(text, draft=True)]
+            return exact.spans(text, tokens_of(text, exact.fold), draft=True)
         return [m.span() for m in exact.finditer(text, timeout=REGEX_TIMEOUT_SECONDS)]
 
     def entry_prefilters(self) -> list[Prefilter]:
@@ -799,7 +799,7 @@ class _TokenScanner:
     def spans(self, text: str, tokens: Tokens | None, *, draft: bool = False) -> list[Span]:
         """Where the list's entries occur in ``text``, given its tokens (:func:`tokens_of`)."""
         if tokens is None or (self.other_source is not None and self.other_by_first is None):
-            return [s.span() for s in self._walk(text, draft)]
+            return self._walk(text, draft)
         # Lower-casing kept every offset and every word whole: the tokens are looked up all at
         # once, and only a text holding a listed word (or a phrase's first word) is walked.
         found: list[Span] = []
@@ -840,18 +840,18 @@ class _TokenScanner:
                 return pattern
         return self.other
 
-    def _walk(self, text: str, draft: bool) -> list[_Span]:
+    def _walk(self, text: str, draft: bool) -> list[Span]:
         """Token by token, and the whole phrase pattern over the text."""
-        found: list[_Span] = []
+        found: list[Span] = []
         if self.words:
             for match in _TOKEN.finditer(text):
                 token = match.group()
                 if (token.lower() if self.fold else token) in self.words:
-                    found.append(_Span(match.span()))
+                    found.append(match.span())
         other = self._other_for(text, draft)
         if other is not None:
-            found.extend(_Span(m.span()) for m in other.finditer(text))
-        found.sort(key=lambda s: s.span())
+            found.extend(m.span() for m in other.finditer(text))
+        found.sort()
         return found
 
 
