@@ -113,7 +113,11 @@ def _code_digest() -> str:
 
 
 def _run_chatguard_scan(
-    path: str, roster: str | None, profile_top: int, pack: str | None = None
+    path: str,
+    roster: str | None,
+    profile_top: int,
+    pack: str | None = None,
+    every_row: bool = False,
 ) -> dict[str, Any]:
     """Time each stage of a scan: parse, load the rules (without and with a roster), scan.
 
@@ -134,6 +138,11 @@ def _run_chatguard_scan(
     called exactly as without it and reads the copy for both the rules and the ``name-words``
     list, unaffected by edits made to ``rules/`` while the benchmark runs.
 
+    ``every_row`` turns off reading each distinct text once (``matchers.DEDUPLICATE_TEXTS``):
+    every message is then read on its own, as if no two were alike. The generated chatter draws
+    its bodies from a pool and repeats them far more than a real chat does, so this is the
+    honest cost of a chat that never repeats itself. ``distinct_texts`` is reported either way.
+
     With ``profile_top`` > 0 this is a diagnostic run instead: every rule is timed on its own
     (in pack order, sharing one batch as :func:`chatguard.engine.apply_rules` does) and the scan
     runs under cProfile; its timings are inflated by the profiler and not comparable.
@@ -148,6 +157,11 @@ def _run_chatguard_scan(
 
     import_s = time.perf_counter() - t0
     out: dict[str, Any] = {"status": "ok", "version": __version__, "import_s": import_s}
+    if every_row:
+        import chatguard.matchers
+
+        chatguard.matchers.DEDUPLICATE_TEXTS = False
+    out["every_row"] = every_row
     if pack is not None:
         import chatguard.scan
 
@@ -157,6 +171,7 @@ def _run_chatguard_scan(
     t, c = time.perf_counter(), time.process_time()
     chat = read_chat(path)
     out["messages"] = len(chat.messages)
+    out["distinct_texts"] = int(chat.messages["text"].nunique(dropna=False))
     out["parse_s"] = time.perf_counter() - t
     out["parse_cpu_s"] = time.process_time() - c
     out["rss_after_parse_mb"] = _peak_rss_mb()
@@ -379,6 +394,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--roster", help="chatguard-scan: also load (and scan with) this roster")
     parser.add_argument("--pack", help="chatguard-scan: a frozen copy of the default pack to load")
     parser.add_argument(
+        "--every-row",
+        action="store_true",
+        help="chatguard-scan: read every message on its own, never once per distinct text",
+    )
+    parser.add_argument(
         "--profile",
         type=int,
         default=0,
@@ -391,7 +411,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.tool == "chatguard":
             result = _run_chatguard(args.path)
         elif args.tool == "chatguard-scan":
-            result = _run_chatguard_scan(args.path, args.roster, args.profile, args.pack)
+            result = _run_chatguard_scan(
+                args.path, args.roster, args.profile, args.pack, args.every_row
+            )
         elif args.tool == "chatguard-rules":
             result = _run_chatguard_rules()
         else:

@@ -69,6 +69,9 @@ MAX_DEPTH = 40
 INDEX_MAX_SHARE = 0.5
 #: Narrow word lists and patterns with a token index before their RE2 pass.
 USE_TOKEN_INDEX = True
+#: Read each distinct text of a big scan once (see :attr:`Batch.keys`); off, every row is read
+#: on its own, as if no two messages were alike (the benchmark's worst case).
+DEDUPLICATE_TEXTS = True
 #: A prefilter asked about at most this share of the column reads only those rows.
 SUBSET_MAX_SHARE = 0.3
 
@@ -98,6 +101,16 @@ def _re2_mask(texts: Any, pattern: str) -> np.ndarray:
         return np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return np.ones(len(texts), dtype=bool)
+
+
+def distinct_texts(texts: Any) -> tuple[Any, np.ndarray]:
+    """The different texts of a pyarrow column, each once, and for each row the number of
+    its text among them (a :class:`Batch`'s ``distinct`` and ``keys``)."""
+    import pyarrow.compute as pc
+
+    encoded = pc.dictionary_encode(texts, null_encoding="encode")
+    keys = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+    return encoded.dictionary, keys
 
 
 @dataclass(frozen=True)
@@ -140,6 +153,16 @@ class Batch:
     """An id per export, so neighbours are never looked for across two files."""
     rule: str = ""
     """The rule being evaluated (named in a time-out error)."""
+    distinct: Any = None
+    """The different texts of the batch (as ``texts``), each once: see ``keys``."""
+    keys: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    """For each row, where its text is in ``distinct``.
+
+    A chat repeats itself ("Thank you!", "<Media omitted>", "This message was deleted"), and
+    whatever a matcher finds in a text alone (prefilter masks, the token index, model scores,
+    spans) is the same for every copy of it: it is worked out once per distinct text, keyed
+    by these numbers, and read back for each row. Without ``distinct`` every row is its own.
+    """
     _python: dict[int, str] = field(default_factory=dict)
     _cache: dict[str, np.ndarray] = field(default_factory=dict)
     _masks: dict[str, np.ndarray] = field(default_factory=dict)
@@ -152,6 +175,11 @@ class Batch:
     """Rows each rule applied so far has flagged (``follows:`` reads them)."""
     spans: dict[str, dict[int, list[Span]]] = field(default_factory=dict)
     """Exact matches already found, per pattern and row (rules share patterns)."""
+
+    def __post_init__(self) -> None:
+        if self.distinct is None:
+            self.distinct = self.texts
+            self.keys = np.arange(len(self.kinds), dtype=np.int64)
 
     def __len__(self) -> int:
         return len(self.kinds)
@@ -186,34 +214,44 @@ class Batch:
         return cached
 
     def text(self, row: int) -> str:
+        return self.text_of(int(self.keys[row]))
+
+    def text_of(self, key: int) -> str:
+        """The distinct text ``key`` (see :attr:`keys`) as a Python string."""
         if not self.columnar:
-            return str(self.texts[row])
-        cached = self._python.get(row)
+            return str(self.distinct[key])
+        cached = self._python.get(key)
         if cached is None:
-            value = self.texts[row].as_py()
+            value = self.distinct[key].as_py()
             cached = "" if value is None else value
-            self._python[row] = cached
+            self._python[key] = cached
         return cached
 
-    def tokens(self, row: int, fold: bool) -> Tokens | None:
-        """The row's words (:func:`tokens_of`), found once and shared by every word list."""
-        key = (row, fold)
-        if key in self._tokens:
-            return self._tokens[key]
-        found = self._tokens[key] = tokens_of(self.text(row), fold)
+    def tokens(self, key: int, fold: bool) -> Tokens | None:
+        """The words (:func:`tokens_of`) of distinct text ``key``, found once and shared by
+        every word list."""
+        at = (key, fold)
+        if at in self._tokens:
+            return self._tokens[at]
+        found = self._tokens[at] = tokens_of(self.text_of(key), fold)
         return found
 
     def materialise(self, rows: np.ndarray) -> None:
-        """Fetch many texts from the column in one call (faster than one by one)."""
+        """Fetch the texts of many rows from the column in one call (faster than one by one)."""
+        self.materialise_keys(self.keys[rows].tolist())
+
+    def materialise_keys(self, keys: list[int]) -> None:
+        """Fetch many distinct texts (see :attr:`keys`) from the column in one call."""
         if not self.columnar:
             return
-        missing = np.array([r for r in rows.tolist() if r not in self._python], dtype=np.int64)
-        if len(missing) == 0:
+        python = self._python
+        missing = [k for k in dict.fromkeys(keys) if k not in python]
+        if not missing:
             return
         import pyarrow as pa
 
-        values = self.texts.take(pa.array(missing)).to_pylist()
-        self._python.update(zip(missing.tolist(), (v or "" for v in values), strict=True))
+        values = self.distinct.take(pa.array(missing, pa.int64())).to_pylist()
+        python.update(zip(missing, (v or "" for v in values), strict=True))
 
     @contextmanager
     def prefiltering(self, work: list[Prefilter | TextModel]) -> Iterator[None]:
@@ -245,8 +283,8 @@ class Batch:
                 self._plan_lookups([p for p in wanted if p.lookup is not None])
             if models:
                 self.token_index()  # built once, here, before two threads could both start it
-            distinct = {_model_key(m): m for m in models}  # models are not hashable
-            unscored = [m for key, m in distinct.items() if key not in self._cache]
+            by_key = {_model_key(m): m for m in models}  # models are not hashable
+            unscored = [m for key, m in by_key.items() if key not in self._cache]
             scored_together: Future[list[np.ndarray]] | None = None
             for item in work:
                 if isinstance(item, Prefilter):
@@ -270,8 +308,9 @@ class Batch:
         if scores is None:
             pending = self._pending.pop(key, None)
             index = self.token_index()
+            # Scored per distinct text, read back for each row.
             scores = pending.result() if pending is not None else model.column_scores(index)
-            self._cache[key] = scores
+            scores = self._cache[key] = scores[self.keys]
         return scores
 
     def _plan_lookups(self, prefilters: list[Prefilter]) -> None:
@@ -280,7 +319,7 @@ class Batch:
         for p in prefilters:
             if p.lookup is not None:
                 self._plans[p.pattern] = index.plan(p.lookup)
-        limit = INDEX_MAX_SHARE * len(self)
+        limit = INDEX_MAX_SHARE * index.rows
         for pattern, plan in self._plans.items():
             if plan is not None and index.estimate(plan) > limit:
                 self._plans[pattern] = None  # too common to be worth narrowing: read it all
@@ -292,37 +331,38 @@ class Batch:
     def token_index(self) -> TokenIndex:
         """The index of every message's words, built on first use."""
         if self._index is None:
-            self._index = TokenIndex.build(self.texts)
+            self._index = TokenIndex.build(self.distinct)
         return self._index
 
     def _column_mask(self, prefilter: Prefilter) -> np.ndarray:
-        """Which rows of the whole column match the prefilter's RE2 pattern."""
+        """Which distinct texts (see :attr:`keys`) match the prefilter's RE2 pattern."""
         import pyarrow as pa
 
-        texts = self.texts
-        rows = None
+        texts = self.distinct
+        keys = None
         if USE_TOKEN_INDEX and prefilter.lookup is not None:
             index = self.token_index()
             if prefilter.pattern not in self._plans:
                 plan = index.plan(prefilter.lookup)
-                common = plan is not None and index.estimate(plan) > INDEX_MAX_SHARE * len(self)
+                common = plan is not None and index.estimate(plan) > INDEX_MAX_SHARE * index.rows
                 self._plans[prefilter.pattern] = None if common else plan
             plan = self._plans[prefilter.pattern]
             if plan is not None:
-                rows = index.rows_for(plan)
-                texts = texts.take(pa.array(rows))
+                keys = index.rows_for(plan)
+                texts = texts.take(pa.array(keys))
         hit = _re2_mask(texts, prefilter.pattern)
-        if rows is None:
+        if keys is None:
             return hit
-        mask = np.zeros(len(self), dtype=bool)
-        mask[rows[hit]] = True
+        mask = np.zeros(len(self.distinct), dtype=bool)
+        mask[keys[hit]] = True
         return mask
 
     def prefilter(self, prefilter: Prefilter, rows: np.ndarray) -> np.ndarray:
         """Rows among ``rows`` whose text matches the prefilter.
 
-        The whole column is matched once per pattern and kept: rules share lists (staff
-        references, insults), and a column pass costs the same as a pass over most of it.
+        The whole column (each distinct text once) is matched once per pattern and kept:
+        rules share lists (staff references, insults), and a column pass costs the same as a
+        pass over most of it.
         """
         mask = self._masks.get(prefilter.pattern)
         if mask is None:
@@ -331,22 +371,24 @@ class Batch:
                 return self._subset_prefilter(prefilter, rows)
             mask = pending.result() if pending is not None else self._column_mask(prefilter)
             self._masks[prefilter.pattern] = mask
-        return np.asarray(rows[mask[rows]])
+        return np.asarray(rows[mask[self.keys[rows]]])
 
     def _subset_prefilter(self, prefilter: Prefilter, rows: np.ndarray) -> np.ndarray:
         """The prefilter run on these rows only (a later part of a rule, after the first
         narrowed it): rows already checked for this pattern are remembered, not read again."""
         import pyarrow as pa
 
+        size = len(self.distinct)
         checked, hit = self._partial.setdefault(
-            prefilter.pattern, (np.zeros(len(self), dtype=bool), np.zeros(len(self), dtype=bool))
+            prefilter.pattern, (np.zeros(size, dtype=bool), np.zeros(size, dtype=bool))
         )
-        todo = rows[~checked[rows]]
+        keys = self.keys[rows]
+        todo = sorted_union([keys[~checked[keys]]])
         if len(todo):
-            matched = _re2_mask(self.texts.take(pa.array(todo)), prefilter.pattern)
+            matched = _re2_mask(self.distinct.take(pa.array(todo)), prefilter.pattern)
             checked[todo] = True
             hit[todo[matched]] = True
-        return np.asarray(rows[hit[rows]])
+        return np.asarray(rows[hit[keys]])
 
 
 @dataclass
@@ -509,43 +551,50 @@ class RegexMatcher(Matcher):
         if self.prefilter is not None and batch.columnar and self._worth_prefiltering(batch, rows):
             rows = batch.prefilter(self.prefilter, rows)
             filtered = True
-        batch.materialise(rows)
         if self.literals is not None and not filtered:
+            batch.materialise(rows)
             rows = np.array(
                 [r for r in rows.tolist() if self.could_match(batch.text(r))], dtype=np.int64
             )
             if len(rows) == 0:
                 return Hits.none()
+        # Spans are found once per distinct text (see Batch.keys), by whichever rule sharing
+        # this pattern reads it first, and read back for every row holding that text.
         known = batch.spans.setdefault(f"{self._flags}\0{self._source}", {})
+        keys = batch.keys[rows].tolist()
+        batch.materialise_keys([k for k in keys if k not in known])
         spans: dict[int, list[Span]] = {}
         # A few texts (a draft) are searched with what can start in each; many, with it all.
         few = len(batch) <= SUBSET_MAX_ROWS
         exact: Any = None if few else self.exact
         scanner = exact if isinstance(exact, _TokenScanner) else None
-        for row in rows.tolist():
-            if row in known:
-                if known[row]:
-                    spans[row] = known[row]
-                continue
-            text = batch.text(row)
-            try:
-                if few:
-                    found = self._draft_spans(text)
-                elif scanner is not None:
-                    found = scanner.spans(text, batch.tokens(row, scanner.fold))
-                else:
-                    found = [m.span() for m in exact.finditer(text, timeout=REGEX_TIMEOUT_SECONDS)]
-            except TimeoutError as exc:
-                raise RuleTimeoutError(
-                    f"rule {batch.rule}: its pattern took over {REGEX_TIMEOUT_SECONDS:g} s on one "
-                    "message and was stopped",
-                    hint="simplify the pattern (nested repeats such as (a+)+ are catastrophic)",
-                ) from exc
-            found = [s for s in found if s[1] > s[0]]
-            known[row] = found
+        for row, key in zip(rows.tolist(), keys, strict=True):
+            found = known.get(key)
+            if found is None:
+                found = known[key] = self._spans_in(batch, key, few, exact, scanner)
             if found:
                 spans[row] = found
         return Hits(np.array(sorted(spans), dtype=np.int64), spans)
+
+    def _spans_in(
+        self, batch: Batch, key: int, few: bool, exact: Any, scanner: _TokenScanner | None
+    ) -> list[Span]:
+        """The non-empty spans of the pattern in distinct text ``key``."""
+        text = batch.text_of(key)
+        try:
+            if few:
+                found = self._draft_spans(text)
+            elif scanner is not None:
+                found = scanner.spans(text, batch.tokens(key, scanner.fold))
+            else:
+                found = [m.span() for m in exact.finditer(text, timeout=REGEX_TIMEOUT_SECONDS)]
+        except TimeoutError as exc:
+            raise RuleTimeoutError(
+                f"rule {batch.rule}: its pattern took over {REGEX_TIMEOUT_SECONDS:g} s on one "
+                "message and was stopped",
+                hint="simplify the pattern (nested repeats such as (a+)+ are catastrophic)",
+            ) from exc
+        return [s for s in found if s[1] > s[0]]
 
 
 def _lookup(prefilter: str, generated: WordPattern | None) -> Lookup | Needs | None:

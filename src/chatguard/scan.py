@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from chatguard import __version__
+from chatguard import __version__, matchers
 from chatguard import model as m
 from chatguard.engine import Progress, RuleHit, apply_rules, matched_words
 from chatguard.findings import Finding, RuleInfo, ScanResult, SourceSummary
 from chatguard.ignore import Review
-from chatguard.matchers import Batch
+from chatguard.matchers import Batch, distinct_texts
 from chatguard.roster import ROSTER_LISTS, Roster
 from chatguard.rulefile import SEVERITIES, RuleSet, default_pack, load_rules
 
@@ -186,13 +186,16 @@ def batch_from_frame(frame: pd.DataFrame) -> Batch:
         frame[m.ATTACHMENT].astype(object).where(frame[m.ATTACHMENT].notna(), None).to_numpy()
     )
     groups = frame[m.SOURCE].astype("category").cat.codes.to_numpy()
-    return Batch(
+    batch = Batch(
         texts=texts,
         kinds=frame[m.KIND].astype(str).to_numpy(dtype=object),
         authors=authors,
         attachments=attachments,
         groups=groups,
     )
+    if matchers.DEDUPLICATE_TEXTS:
+        batch.distinct, batch.keys = distinct_texts(texts)
+    return batch
 
 
 def select_messages(frame: pd.DataFrame, options: ScanOptions) -> np.ndarray:
