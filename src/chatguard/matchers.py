@@ -207,7 +207,7 @@ class Batch:
         if cached is None:
             authored = self._cache.get("\0authored")
             if authored is None:
-                authored = np.fromiter((a is not None for a in self.authors), bool, len(self))
+                authored = np.array([a is not None for a in self.authors.tolist()], dtype=bool)
                 self._cache["\0authored"] = authored
             cached = np.flatnonzero(np.isin(self.kinds, list(kinds)) & authored)
             self._cache[key] = cached
@@ -966,11 +966,16 @@ class ShoutingMatcher(Matcher):
             domain = batch.prefilter(self.prefilter(), domain)
             batch.materialise(domain)
         spans: dict[int, list[Span]] = {}
-        for row in domain.tolist():
-            text = batch.text(row)
-            capitals, alphabetic = _capitals_and_letters(text)
-            if alphabetic >= self.min_letters and capitals >= self.ratio * alphabetic:
-                spans[row] = [(0, len(text))]
+        shouted: dict[int, list[Span]] = {}  # per distinct text (see Batch.keys)
+        for row, key in zip(domain.tolist(), batch.keys[domain].tolist(), strict=True):
+            found = shouted.get(key)
+            if found is None:
+                text = batch.text_of(key)
+                capitals, alphabetic = _capitals_and_letters(text)
+                loud = alphabetic >= self.min_letters and capitals >= self.ratio * alphabetic
+                found = shouted[key] = [(0, len(text))] if loud else []
+            if found:
+                spans[row] = found
         return Hits(np.array(sorted(spans), dtype=np.int64), spans)
 
 
@@ -1004,7 +1009,13 @@ class ModelMatcher(Matcher):
     def evaluate(self, batch: Batch, domain: np.ndarray) -> Hits:
         rows = self._rows(batch, domain)
         batch.materialise(rows)
-        spans = {int(r): self.model.strongest(batch.text(int(r))) for r in rows.tolist()}
+        strongest: dict[int, list[Span]] = {}  # per distinct text (see Batch.keys)
+        spans = {}
+        for row, key in zip(rows.tolist(), batch.keys[rows].tolist(), strict=True):
+            found = strongest.get(key)
+            if found is None:
+                found = strongest[key] = self.model.strongest(batch.text_of(key))
+            spans[row] = found
         return Hits(np.asarray(rows, dtype=np.int64), spans)
 
 
@@ -1200,9 +1211,15 @@ class NearMatcher(Matcher):
             return Hits.none()
         b = self.second.evaluate(batch, a.rows)
         spans: dict[int, list[Span]] = {}
-        for row in b.rows.tolist():
-            text = batch.text(row)
-            pairs = self._close_pairs(text, a.spans.get(row, []), b.spans.get(row, []))
+        # Copies of a text with the same spans pair up the same way: worked out once.
+        paired: dict[tuple[int, tuple[Span, ...], tuple[Span, ...]], list[Span]] = {}
+        rows = b.rows.tolist()
+        for row, key in zip(rows, batch.keys[b.rows].tolist(), strict=True):
+            left, right = a.spans.get(row, []), b.spans.get(row, [])
+            at = (key, tuple(left), tuple(right))
+            pairs = paired.get(at)
+            if pairs is None:
+                pairs = paired[at] = self._close_pairs(batch.text_of(key), left, right)
             if pairs:
                 spans[row] = pairs
         return Hits(np.array(sorted(spans), dtype=np.int64), spans)
