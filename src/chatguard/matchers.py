@@ -174,7 +174,7 @@ class Batch:
     flagged: dict[str, np.ndarray] = field(default_factory=dict)
     """Rows each rule applied so far has flagged (``follows:`` reads them)."""
     spans: dict[str, dict[int, list[Span]]] = field(default_factory=dict)
-    """Exact matches already found, per pattern and row (rules share patterns)."""
+    """Exact matches already found, per pattern and distinct text (rules share patterns)."""
 
     def __post_init__(self) -> None:
         if self.distinct is None:
@@ -1010,7 +1010,7 @@ class ModelMatcher(Matcher):
         rows = self._rows(batch, domain)
         batch.materialise(rows)
         strongest: dict[int, list[Span]] = {}  # per distinct text (see Batch.keys)
-        spans = {}
+        spans: dict[int, list[Span]] = {}
         for row, key in zip(rows.tolist(), batch.keys[rows].tolist(), strict=True):
             found = strongest.get(key)
             if found is None:
