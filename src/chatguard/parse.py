@@ -360,6 +360,14 @@ def _match_headers(lines: pa.Array, shape: HeaderShape) -> pa.StructArray:
     return pa.concat_arrays(parts)
 
 
+def _matching(column: pa.Array, patterns: list[str]) -> list[np.ndarray]:
+    """Which rows match each pattern; several RE2 passes on both cores for big files."""
+    if len(column) < _PARALLEL_MIN_LINES or len(patterns) < 2:
+        return [_bools(pc.match_substring_regex(column, p)) for p in patterns]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return list(pool.map(lambda p: _bools(pc.match_substring_regex(column, p)), patterns))
+
+
 def _alternation(patterns: tuple[str, ...]) -> str:
     return "|".join(f"(?:{p})" for p in patterns)
 
@@ -394,8 +402,8 @@ def _assemble(
     # Which lines WhatsApp wrote itself.
     no_author = _bools(pc.invert(has_author))
     named = ~no_author
-    untypable = named & _bools(pc.match_substring_regex(text, _UNTYPABLE))
-    event = _bools(pc.match_substring_regex(text, _SYSTEM_EVENTS))
+    untypable, event = _matching(text, [_UNTYPABLE, _SYSTEM_EVENTS])
+    untypable &= named
     colon_inside = named & _bools(pc.match_substring_regex(author, _SYSTEM_PREFIX))
     whole = text
     if colon_inside.any():
@@ -532,15 +540,21 @@ def _kinds(text: pa.Array, attachment: pa.Array, system: np.ndarray) -> np.ndarr
 
     has_file = where(pc.is_valid(attachment))
     vcf = where(pc.ends_with(pc.utf8_lower(pc.fill_null(attachment, "")), lang.CONTACT_FILE_SUFFIX))
-    omitted = where(pc.match_substring_regex(text, _alternation(lang.MEDIA_OMITTED)))
-    contact_omitted = where(pc.match_substring_regex(text, lang.CONTACT_OMITTED))
+    omitted, contact_omitted, location, poll, deleted = _matching(
+        text,
+        [
+            _alternation(lang.MEDIA_OMITTED),
+            lang.CONTACT_OMITTED,
+            _alternation(lang.LOCATIONS),
+            lang.POLL_PREFIX,
+            _alternation(lang.DELETED_MESSAGES),
+        ],
+    )
     kind[(has_file & ~vcf) | omitted] = code["media"]
     kind[(has_file & vcf) | contact_omitted] = code["contact"]
-    kind[where(pc.match_substring_regex(text, _alternation(lang.LOCATIONS)))] = code["location"]
-    kind[where(pc.match_substring_regex(text, lang.POLL_PREFIX))] = code["poll"]
-    kind[where(pc.match_substring_regex(text, _alternation(lang.DELETED_MESSAGES)))] = code[
-        "deleted"
-    ]
+    kind[location] = code["location"]
+    kind[poll] = code["poll"]
+    kind[deleted] = code["deleted"]
     kind[system] = code["system"]
     return kind
 
